@@ -6,18 +6,10 @@
  * outbox worker -> `SearchEngine.upsert/remove`. Nothing else writes to an engine.
  */
 
-export const DOCUMENT_KINDS = [
-  "runbook",
-  "contingency_plan",
-  "postmortem",
-  "inspection_report",
-  "drill_report",
-  "article",
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+import type { DocumentKind, DocumentStatus } from "../../db/schema/documents";
 
-export const DOCUMENT_STATUSES = ["draft", "published", "archived"] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export { DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema/documents";
+export type { DocumentKind, DocumentStatus };
 
 /** One document as the search engines see it: flat, denormalised, plain text. */
 export interface SearchDocument {

@@ -1,0 +1,34 @@
+import type { DocumentKind, DocumentStatus } from "../../db/schema/documents";
+
+export const KIND_LABELS: Record<DocumentKind, string> = {
+  runbook: "Runbook",
+  contingency_plan: "Contingency plan",
+  postmortem: "Postmortem",
+  inspection_report: "Inspection report",
+  drill_report: "Drill report",
+  article: "Article",
+};
+
+export function KindBadge({ kind }: { kind: DocumentKind }) {
+  return <span className={`badge badge-${kind}`}>{KIND_LABELS[kind] ?? kind}</span>;
+}
+
+export function StatusBadge({ status }: { status: DocumentStatus }) {
+  if (status === "published") return null;
+  return <span className={`badge badge-${status}`}>{status === "draft" ? "Draft" : "Archived"}</span>;
+}
+
+export function TierBadge({ tier }: { tier: number }) {
+  return (
+    <span className={`badge badge-tier-${tier}`} title={`Tier ${tier} (1 is most critical)`}>
+      Tier {tier}
+    </span>
+  );
+}
+
+/** A UTC timestamp as "2026-11-22 03:53 UTC" in a <time> element. */
+export function Timestamp({ value }: { value: Date | string }) {
+  const date = typeof value === "string" ? new Date(value) : value;
+  const iso = date.toISOString();
+  return <time dateTime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
+}

@@ -1,0 +1,240 @@
+/**
+ * Tokenizer shared by indexing and querying in the embedded engine (`embedded.server.ts`).
+ *
+ * - Text is NFKC-normalised first, so full-width `ＩＰｖ４` reads as `ipv4`.
+ * - Latin (and every non-Han script): lower-cased, split on anything that is not a letter, mark or
+ *   digit; digits stay with their word (`ipv4`, `5xx`); one-character tokens are dropped.
+ *   CamelCase / PascalCase words (alert names) are kept whole AND split into their parts:
+ *   `KubePodCrashLooping` -> `kubepodcrashlooping`, `kube`, `pod`, `crash`, `looping`.
+ * - Han runs: segmented with jieba `cutForSearch` (fine-grained search mode, HMM on), which
+ *   emits both the words and their dictionary sub-words (`数据库` -> `数据`, `据库`, `数据库`).
+ *   A handful of single-character function words (的, 了, 和 ...) are dropped. Punctuation
+ *   never reaches jieba because only Han runs are passed to it.
+ *
+ * `tokenize` is pure apart from the lazily created jieba instance (~200 ms and ~20 MB to load
+ * the default dictionary once per process; `warmTokenizer()` does it ahead of time).
+ */
+import { Jieba } from "@node-rs/jieba";
+// The package has no `exports` map, so plain Node ESM (the built server) needs the `.js`.
+import { dict } from "@node-rs/jieba/dict.js";
+
+let jieba: Jieba | undefined;
+
+function getJieba(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+/** Loads the jieba dictionary now instead of on the first Chinese text. Idempotent. */
+export function warmTokenizer(): void {
+  getJieba();
+}
+
+/** A run of Han characters, or a run of other letters/marks/digits (one "word"). */
+const WORD_OR_HAN_RUN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}])+/gu;
+const HAN = /\p{Script=Han}/u;
+/** Case boundaries inside a word: `podCrash`, `HTTPServer`, `v2Beta`. */
+const CAMEL_PART = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?[\p{Ll}\p{M}]+(?:\p{N}+[\p{Ll}\p{M}]*)*|\p{Lu}+\p{N}*|\p{N}+[\p{Ll}\p{M}]*/gu;
+
+/**
+ * Single-character Chinese function words that carry no meaning for search and would make an
+ * AND query fail when a document happens not to contain them.
+ */
+const HAN_STOP = new Set(["的", "了", "和", "与", "及", "或", "是", "在", "对", "把", "被", "将", "请", "之", "也", "而", "并", "等"]);
+
+/** True when `text` contains at least one Han character. */
+export function hasHan(text: string): boolean {
+  return HAN.test(text);
+}
+
+/**
+ * Splits a Latin word at case boundaries, returning the parts with their offsets in `word`.
+ * Returns an empty array when the word has no inner boundary (`kube`, `KUBE`, `ipv4`).
+ */
+export function camelParts(word: string): { text: string; start: number }[] {
+  // Only mixed-case words are CamelCase; all-lower and ALL-CAPS words stay whole.
+  if (!/\p{Ll}/u.test(word) || !/\p{Lu}/u.test(word.slice(1))) return [];
+  const parts: { text: string; start: number }[] = [];
+  for (const m of word.matchAll(CAMEL_PART)) parts.push({ text: m[0], start: m.index });
+  // `IPv4` -> `I` + `Pv4` and `iOS` -> `i` + `OS` are acronyms, not CamelCase: keep them whole.
+  return parts.filter((p) => p.text.length >= 2).length > 1 ? parts : [];
+}
+
+/**
+ * Splits text into index/query terms.
+ *
+ * @param text any text (title, body, alert name, query).
+ * @returns lower-cased terms in reading order, with duplicates (term frequency matters for
+ *   BM25). CamelCase words yield the whole word followed by its parts of 2+ characters; Han runs
+ *   yield jieba search-mode segments. Never throws.
+ * @example tokenize("Pod 处于 KubePodCrashLooping 状态")
+ *   // ["pod", "处于", "kubepodcrashlooping", "kube", "pod", "crash", "looping", "状态"]
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  if (!text) return out;
+  for (const m of text.normalize("NFKC").matchAll(WORD_OR_HAN_RUN)) {
+    const run = m[0];
+    if (HAN.test(run[0])) {
+      pushHan(run, out);
+    } else {
+      pushLatin(run, out);
+    }
+  }
+  return out;
+}
+
+function pushLatin(word: string, out: string[]): void {
+  if (word.length < 2) return;
+  out.push(word.toLowerCase());
+  for (const part of camelParts(word)) {
+    if (part.text.length >= 2) out.push(part.text.toLowerCase());
+  }
+}
+
+function pushHan(run: string, out: string[]): void {
+  if (run.length === 1) {
+    if (!HAN_STOP.has(run)) out.push(run);
+    return;
+  }
+  for (const seg of getJieba().cutForSearch(run, true)) {
+    if (seg.length === 1 && HAN_STOP.has(seg)) continue;
+    out.push(seg);
+  }
+}
+
+/**
+ * One word of a query, as the embedded engine searches it.
+ * `whole` must match; alternatively, for CamelCase words, all `parts` must match
+ * (so `CrashLooping` finds `KubePodCrashLooping`, which is indexed as its parts).
+ */
+export interface QueryWord {
+  /** The lower-cased word or Han segment. */
+  whole: string;
+  /** CamelCase parts (lower-cased, 2+ characters), empty when the word has none. */
+  parts: string[];
+  /** True for the word being typed (the last Latin word of the query): matched as a prefix. */
+  prefix: boolean;
+}
+
+/**
+ * Parses a free-text query into words for the embedded engine.
+ *
+ * @param q the raw query string.
+ * @returns one `QueryWord` per Latin word (2+ characters) and per jieba search-mode segment of
+ *   each Han run, in query order, without duplicates. The last Latin word gets `prefix: true`
+ *   when it ends the query (search as you type); Han segments are never prefixes, since jieba
+ *   already cuts them into dictionary words. Empty array for a blank query.
+ */
+export function queryWords(q: string): QueryWord[] {
+  const words: QueryWord[] = [];
+  const seen = new Set<string>();
+  const text = q.normalize("NFKC");
+  let lastLatin: QueryWord | undefined;
+  let lastEnd = -1;
+  for (const m of text.matchAll(WORD_OR_HAN_RUN)) {
+    const run = m[0];
+    if (HAN.test(run[0])) {
+      const segs: string[] = [];
+      pushHan(run, segs);
+      for (const seg of segs) {
+        if (seen.has(seg)) continue;
+        seen.add(seg);
+        words.push({ whole: seg, parts: [], prefix: false });
+      }
+      lastLatin = undefined;
+    } else if (run.length >= 2) {
+      const whole = run.toLowerCase();
+      if (seen.has(whole)) continue;
+      seen.add(whole);
+      const parts = camelParts(run)
+        .map((p) => p.text.toLowerCase())
+        .filter((p) => p.length >= 2);
+      const word: QueryWord = { whole, parts: parts.length > 1 ? parts : [], prefix: false };
+      words.push(word);
+      lastLatin = word;
+      lastEnd = m.index + run.length;
+    }
+  }
+  // Only the word at the very end of the query is still being typed.
+  if (lastLatin && text.slice(lastEnd).trim() === "" && words[words.length - 1] === lastLatin) {
+    lastLatin.prefix = true;
+  }
+  return words;
+}
+
+/**
+ * The terms MiniSearch reports as matched belong to these source texts; this finds where they
+ * occur so they can be highlighted. Latin words match whole or by CamelCase part; Han terms match
+ * as substrings of Han runs (jieba segments are substrings of the original text).
+ *
+ * @param text original (not normalised) text.
+ * @param terms lower-cased index terms to find (as returned in MiniSearch `result.terms`).
+ * @returns non-overlapping `[start, end)` UTF-16 offsets into `text`, sorted, each with the term.
+ */
+export function findTermSpans(text: string, terms: Iterable<string>): TermSpan[] {
+  const latin = new Set<string>();
+  const han: string[] = [];
+  for (const t of terms) {
+    if (!t) continue;
+    if (HAN.test(t)) han.push(t);
+    else latin.add(t);
+  }
+  if (latin.size === 0 && han.length === 0) return [];
+  // Longer Han terms first, so `数据库` wins over `数据` at the same place.
+  han.sort((a, b) => b.length - a.length);
+  const spans: TermSpan[] = [];
+  for (const m of text.matchAll(WORD_OR_HAN_RUN)) {
+    const run = m[0];
+    const base = m.index;
+    if (HAN.test(run[0])) {
+      if (han.length === 0) continue;
+      const runSpans: TermSpan[] = [];
+      for (const t of han) {
+        let i = run.indexOf(t);
+        while (i !== -1) {
+          runSpans.push({ start: base + i, end: base + i + t.length, term: t });
+          i = run.indexOf(t, i + t.length);
+        }
+      }
+      spans.push(...runSpans);
+    } else {
+      if (latin.size === 0 || run.length < 2) continue;
+      const norm = run.normalize("NFKC").toLowerCase();
+      if (latin.has(norm)) {
+        spans.push({ start: base, end: base + run.length, term: norm });
+        continue;
+      }
+      for (const part of camelParts(run)) {
+        const p = part.text.normalize("NFKC").toLowerCase();
+        if (latin.has(p)) spans.push({ start: base + part.start, end: base + part.start + part.text.length, term: p });
+      }
+    }
+  }
+  return mergeSpans(spans);
+}
+
+/** A highlighted range of a text: `[start, end)` UTF-16 offsets and the index term it matched. */
+export interface TermSpan {
+  start: number;
+  end: number;
+  term: string;
+}
+
+function mergeSpans(spans: TermSpan[]): TermSpan[] {
+  if (spans.length < 2) return spans;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: TermSpan[] = [spans[0]];
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    const last = out[out.length - 1];
+    if (s.start < last.end) {
+      if (s.end > last.end) last.end = s.end;
+    } else if (s.start === last.end && s.term === last.term) {
+      last.end = s.end;
+    } else {
+      out.push({ ...s });
+    }
+  }
+  return out;
+}

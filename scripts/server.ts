@@ -1,0 +1,82 @@
+/**
+ * The HTTP server: `npm start` (production build) or `npm run dev` (Vite dev server with HMR).
+ * Boots the runtime (database, migrations, demo content on first start, search) before it
+ * listens, and shuts down cleanly on SIGINT/SIGTERM, releasing the PGlite data-directory lock.
+ */
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+
+type Boot = (options: { port?: number }) => Promise<{ close(): Promise<void> }>;
+
+const production = process.env.NODE_ENV === "production";
+const port = Number(process.env.PORT || 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`Invalid configuration:\n  PORT: must be a TCP port number, e.g. PORT=3000 (got "${process.env.PORT}")`);
+  process.exit(2);
+}
+
+const vite = production
+  ? undefined
+  : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+
+async function loadBuild(): Promise<ServerBuild> {
+  if (vite) return (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
+  const buildPath = path.resolve("build/server/index.js");
+  return (await import(buildPath)) as ServerBuild;
+}
+
+const app = express();
+app.disable("x-powered-by");
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+}
+
+const build = await loadBuild();
+const boot = (build.entry.module as unknown as { boot: Boot }).boot;
+let runtime: { close(): Promise<void> };
+try {
+  runtime = await boot({ port });
+} catch (error) {
+  const e = error as Error;
+  console.error(e.name === "ConfigError" || e.name === "DataDirBusyError" ? e.message : e);
+  if (e.name === "DataDirBusyError") {
+    console.error("PGlite allows one process per data directory: stop the other process, or set DATA_DIR to another folder.");
+  }
+  process.exit(1);
+}
+
+app.all(
+  "*",
+  vite
+    ? async (req, res, next) => {
+        try {
+          return createRequestHandler({ build: await loadBuild(), mode: "development" })(req, res, next);
+        } catch (error) {
+          next(error);
+        }
+      }
+    : createRequestHandler({ build, mode: "production" }),
+);
+
+const server = app.listen(port, () => {
+  console.log(`[drillbook] listening on http://localhost:${port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[drillbook] ${signal}: shutting down`);
+  server.close();
+  server.closeAllConnections?.();
+  await runtime.close();
+  await vite?.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
