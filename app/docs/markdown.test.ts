@@ -9,7 +9,6 @@ import {
   normalizeWikiSlug,
   renderMarkdown,
   sanitizeRenderedHtml,
-  stripFrontmatter,
 } from "./markdown";
 import { XSS_PAYLOADS } from "./xss-payloads";
 
@@ -113,6 +112,14 @@ describe("renderMarkdown: GFM basics", () => {
     expect(html).toContain("advise S&amp;O &lt;team&gt;");
     expect(html).not.toContain("&amp;amp;");
     expect(html).not.toContain("<team>");
+  });
+
+  it("shows raw HTML in the source as text (html: false)", () => {
+    const { html } = renderMarkdown('<b class="x">bold</b>\n\n<div>\nblock\n</div>\n');
+    expect(html).toContain("&lt;b class=\"x\"&gt;bold&lt;/b&gt;");
+    expect(html).toContain("&lt;div&gt;");
+    expect(tagsNamed(html, "b")).toHaveLength(0);
+    expect(tagsNamed(html, "div")).toHaveLength(0);
   });
 
   it("renders strikethrough and emphasis", () => {
@@ -349,10 +356,12 @@ describe("extractWikiLinks", () => {
     expect(extractWikiLinks(md).map((l) => l.slug)).toEqual(["a", "b", "c"]);
   });
 
-  it("normalises slugs: trim, lower-case, spaces to -, no empty or dot segments", () => {
+  it("normalises slugs like file-path slugs: trim, lower-case, spaces to -, no empty or dot segments", () => {
     expect(normalizeWikiSlug("  Core Ledger  DR ")).toBe("core-ledger-dr");
     expect(normalizeWikiSlug("Plans / 数据 中心")).toBe("plans/数据-中心");
+    expect(normalizeWikiSlug("PM2022-009 - Bad AWS EKS AMI")).toBe("pm2022-009-bad-aws-eks-ami");
     expect(normalizeWikiSlug("../../admin")).toBe("admin");
+    expect(normalizeWikiSlug("//a///b/")).toBe("a/b");
     expect(normalizeWikiSlug("   ")).toBe("");
   });
 });
@@ -429,31 +438,26 @@ describe("firstHeading", () => {
   });
 });
 
-describe("stripFrontmatter", () => {
-  it("removes --- YAML, +++ TOML and the SOC 2 header without an opening ---", () => {
-    expect(stripFrontmatter("---\ntitle: x\n---\n# Body\n")).toBe("# Body\n");
-    expect(stripFrontmatter("\uFEFF---\r\ntitle: x\r\n---\r\n# Body\r\n")).toBe("# Body\r\n");
-    expect(stripFrontmatter('+++\ntitle = "x"\n+++\n# Body\n')).toBe("# Body\n");
-    expect(
-      stripFrontmatter("name: Disaster Recovery Policy\nacronym: DRP\nsatisfies:\n  TSC:\n    - A1.2\n---\n\n# Purpose\n"),
-    ).toBe("\n# Purpose\n");
-  });
-
-  it("leaves documents without frontmatter alone", () => {
+describe("frontmatter (splitFrontmatter's rules, shared with the importer)", () => {
+  it("keeps --- YAML and the SOC 2 header without an opening --- out of HTML, text and headings", () => {
     for (const md of [
-      "# Title\n\ntext\n",
-      "---\n\nJust a rule above.\n",
-      "Status: resolved\n---\n", // a setext heading with one key-like line
-      "Owner: ops\nThe rest is prose.\n---\n",
+      "---\ntitle: Secret\nweight: 20\n---\n# Purpose\n",
+      "\uFEFF---\r\ntitle: Secret\r\n---\r\n# Purpose\r\n",
+      "name: Secret\nacronym: P\nmajorRevisions:\n  - date: Jun 1 2018\n---\n# Purpose\n",
     ]) {
-      expect(stripFrontmatter(md)).toBe(md);
+      const { html, toc } = renderMarkdown(md);
+      expect(html).not.toContain("Secret");
+      expect(html).toContain('<h1 id="purpose">Purpose</h1>');
+      expect(toc).toEqual([]);
+      expect(markdownToPlainText(md)).toEqual({ text: "Purpose", headings: ["Purpose"] });
+      expect(firstHeading(md)).toBe("Purpose");
     }
   });
 
-  it("keeps frontmatter out of the rendered HTML", () => {
-    const { html } = renderMarkdown("name: Policy\nacronym: P\nmajorRevisions:\n  - date: Jun 1 2018\n---\n# Purpose\n");
-    expect(html).not.toContain("majorRevisions");
-    expect(html).toContain('<h1 id="purpose">Purpose</h1>');
+  it("renders a leading thematic break as a rule, and broken YAML as text instead of throwing", () => {
+    expect(renderMarkdown("---\n# Title\n\ntext\n").html).toMatch(/^<hr \/?>\s*<h1 id="title">Title<\/h1>/);
+    const broken = renderMarkdown("---\ntitle: ok\ntags: [a, b\n---\nbody\n");
+    expect(broken.html).toContain("body");
   });
 });
 

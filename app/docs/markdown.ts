@@ -5,7 +5,7 @@
  * and in tests alike. One MarkdownIt instance is built at module load and reused for every call.
  *
  * Pipeline for `renderMarkdown`:
- *   1. strip frontmatter (`---` YAML, `+++` TOML, and the SOC 2 style header with only a closing `---`);
+ *   1. drop frontmatter (by `splitFrontmatter`'s rules, the importer's);
  *   2. markdown-it with `html: false` (raw HTML in the source is shown as text), GFM tables and
  *      strikethrough, `linkify` for bare `https://` URLs, plugins for heading ids
  *      (markdown-it-anchor), task lists (@mdit/plugin-tasklist) and callouts (@mdit/plugin-alert),
@@ -58,6 +58,8 @@ import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 import sanitizeHtml from "sanitize-html";
+import { FrontmatterError, splitFrontmatter } from "./frontmatter";
+import { documentHref, slugSegment } from "./slug";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -140,25 +142,13 @@ const escapeHtml = (text: string): string =>
   );
 
 /**
- * Normalises the target of a wiki link the way document slugs are stored: trimmed, lower-case,
- * each run of whitespace replaced by `-`, and empty, `.` and `..` path segments dropped (so a
- * link cannot climb out of `/docs/`). `" Core Ledger / DR "` -> `"core-ledger/dr"`.
- * Returns `""` when nothing is left. Never throws.
+ * Normalises the target of a wiki link to a document slug, by the same rules as slugs made from
+ * file paths (`slug.ts`): trimmed, lower-case, whitespace and punctuation runs -> `-`, per `/`
+ * segment; empty, `.` and `..` segments dropped (a link cannot climb out of `/docs/`).
+ * `" Core Ledger / DR "` -> `"core-ledger/dr"`. Returns `""` when nothing is left. Never throws.
  */
 export function normalizeWikiSlug(raw: string): string {
-  return raw
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, "-")
-    .split("/")
-    .map((segment) => segment.replace(/^-+|-+$/g, ""))
-    .filter((segment) => segment !== "" && segment !== "." && segment !== "..")
-    .join("/");
-}
-
-/** `/docs/<slug>` with each `/`-separated segment percent-encoded (slugs may hold `/` and 中文). */
-function defaultDocHref(slug: string): string {
-  return `/docs/${slug.split("/").map(encodeURIComponent).join("/")}`;
+  return raw.trim().normalize("NFC").split("/").map(slugSegment).filter((segment) => segment !== "").join("/");
 }
 
 /**
@@ -233,59 +223,20 @@ function inlineText(children: readonly Token[] | null, env?: DocEnv): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Frontmatter
-
-const FRONTMATTER_OPEN = /^(---|\+\+\+)[ \t]*$/;
-const YAML_KEY_LINE = /^[A-Za-z_][\w-]*:(?:[ \t]|$)/;
-const FRONTMATTER_FIRST_LINE = /^(?:["']?[\w-]+["']?[ \t]*[:=]|#)/;
-const MAX_FRONTMATTER_LINES = 200;
+// Frontmatter: one definition for the whole app (`frontmatter.ts`); rendering never throws on it
 
 /**
- * Removes a leading frontmatter block and returns the rest of the Markdown. Recognised forms:
- * - `---` YAML or `+++` TOML, opened on the first line and closed by the same marker (or `...`),
- *   when its first non-blank line looks like `key:` / `key =` / `# comment`;
- * - a YAML header without the opening `---` (the SOC 2 corpus): at least two top-level `key:` lines
- *   at the very top, only YAML-looking lines (keys, indented lines, `- items`, blank lines), closed
- *   by a `---` line.
- * A leading byte-order mark is dropped. Anything else is returned unchanged. Never throws.
+ * The Markdown without its frontmatter, as `splitFrontmatter` (the importer's rules) sees it.
+ * Stored revisions normally hold the body only; this protects renders of raw files and pastes.
+ * Broken delimited YAML is the importer's error to report, so here the text is kept as it is.
  */
-export function stripFrontmatter(markdown: string): string {
-  const src = markdown.charCodeAt(0) === 0xfeff ? markdown.slice(1) : markdown;
-  const lines = src.split(/\r\n|\r|\n/, MAX_FRONTMATTER_LINES + 1);
-  const first = lines[0] ?? "";
-  const dropLines = (count: number): string => {
-    let pos = 0;
-    for (let i = 0; i < count; i++) {
-      const nl = src.indexOf("\n", pos);
-      if (nl < 0) return "";
-      pos = nl + 1;
-    }
-    return src.slice(pos);
-  };
-
-  const open = FRONTMATTER_OPEN.exec(first);
-  if (open) {
-    const marker = open[1];
-    const firstContent = lines.slice(1).find((line) => line.trim() !== "");
-    for (let i = 1; i < lines.length && i <= MAX_FRONTMATTER_LINES; i++) {
-      const line = lines[i].trimEnd();
-      if (line === marker || (marker === "---" && line === "...")) {
-        const plausible = i === 1 || firstContent === undefined || FRONTMATTER_FIRST_LINE.test(firstContent.trim());
-        return plausible ? dropLines(i + 1) : src;
-      }
-    }
-    return src;
+function withoutFrontmatter(markdown: string): string {
+  try {
+    return splitFrontmatter(markdown).body;
+  } catch (error) {
+    if (error instanceof FrontmatterError) return markdown;
+    throw error;
   }
-
-  if (!YAML_KEY_LINE.test(first)) return src;
-  let keys = 0;
-  for (let i = 0; i < lines.length && i <= MAX_FRONTMATTER_LINES; i++) {
-    const line = lines[i];
-    if (/^---[ \t]*$/.test(line)) return keys >= 2 ? dropLines(i + 1) : src;
-    if (YAML_KEY_LINE.test(line)) keys++;
-    else if (!(line.trim() === "" || /^[ \t]/.test(line) || /^- /.test(line))) return src;
-  }
-  return src;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +295,7 @@ const renderWikiLink: RendererRule = (tokens, idx, _options, env) => {
   const meta = tokens[idx].meta as unknown as WikiLinkMeta;
   const docEnv = (env ?? {}) as DocEnv;
   const broken = docEnv.wikiTargets !== undefined && !docEnv.wikiTargets.has(meta.slug);
-  const href = (docEnv.docHref ?? defaultDocHref)(meta.slug);
+  const href = (docEnv.docHref ?? documentHref)(meta.slug);
   const hrefAttr = isAllowedUrl(href, LINK_SCHEMES) ? ` href="${escapeHtml(href)}"` : "";
   const text = escapeHtml(wikiLinkText(meta, docEnv));
   return broken
@@ -392,7 +343,7 @@ md.use(anchor, {
 md.use(tasklist, {
   disabled: true,
   label: true,
-  containerClass: "task-list",
+  containerClass: "task-list-container",
   itemClass: "task-list-item",
   checkboxClass: "task-list-item-checkbox",
   labelClass: "task-list-item-label",
@@ -479,8 +430,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     code: ["hljs", "language-*"],
     // highlight.js scopes: `hljs-keyword`, sub-languages `language-xml`, modifiers `function_`.
     span: ["hljs-*", "language-*", "*_"],
-    ul: ["task-list"],
-    ol: ["task-list"],
+    ul: ["task-list-container"],
+    ol: ["task-list-container"],
     li: ["task-list-item"],
     input: ["task-list-item-checkbox"],
     label: ["task-list-item-label"],
@@ -512,7 +463,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 /**
  * Renders a document's Markdown to sanitised HTML, with its table of contents and wiki links.
  *
- * - Frontmatter is stripped first (see `stripFrontmatter`).
+ * - Frontmatter is dropped first (by `splitFrontmatter`'s rules).
  * - `toc`: headings h2-h4; when the document has more than one h1 (h1 used as sections, as in the
  *   SOC 2 policies), h1 headings are listed too. `id`s are unique within the document.
  * - `wikiLinks`: `[[slug]]` / `[[slug|label]]` outside code, unique by slug, in order.
@@ -525,8 +476,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
  * an allow-list sanitiser. Throws only if `options.docHref` throws.
  */
 export function renderMarkdown(markdown: string, options: RenderMarkdownOptions = {}): RenderedMarkdown {
-  const env: DocEnv = { wikiTargets: options.wikiTargets, docHref: options.docHref ?? defaultDocHref };
-  const tokens = md.parse(stripFrontmatter(markdown), env);
+  const env: DocEnv = { wikiTargets: options.wikiTargets, docHref: options.docHref ?? documentHref };
+  const tokens = md.parse(withoutFrontmatter(markdown), env);
 
   const headings: TocEntry[] = [];
   const wikiLinks = new Map<string, WikiLink>();
@@ -577,7 +528,7 @@ function collectWikiLinks(children: readonly Token[] | null, into: Map<string, W
  * unique by slug (first occurrence wins), in document order. Never throws.
  */
 export function extractWikiLinks(markdown: string): WikiLink[] {
-  const tokens = md.parse(stripFrontmatter(markdown), {});
+  const tokens = md.parse(withoutFrontmatter(markdown), {});
   const links = new Map<string, WikiLink>();
   for (const token of tokens) if (token.type === "inline") collectWikiLinks(token.children, links);
   return [...links.values()];
@@ -592,7 +543,7 @@ export function extractWikiLinks(markdown: string): WikiLink[] {
  * Never throws.
  */
 export function markdownToPlainText(markdown: string): { text: string; headings: string[] } {
-  const tokens = md.parse(stripFrontmatter(markdown), {});
+  const tokens = md.parse(withoutFrontmatter(markdown), {});
   const parts: string[] = [];
   const headings: string[] = [];
   let inHeading = false;
@@ -629,7 +580,7 @@ export function markdownToPlainText(markdown: string): { text: string; headings:
  * inside code blocks do not count. Returns null when there is no non-empty h1. Never throws.
  */
 export function firstHeading(markdown: string): string | null {
-  const src = stripFrontmatter(markdown).replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
+  const src = withoutFrontmatter(markdown).replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
   const env = {};
   const blocks: Token[] = [];
   md.block.parse(src, md, env, blocks); // block structure only; inline parsing just for the h1

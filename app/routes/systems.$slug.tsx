@@ -8,7 +8,6 @@ import { renderMarkdown } from "~/docs/markdown";
 import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
 import { getRuntime } from "~/lib/runtime.server";
-import { DOCUMENT_KINDS } from "../../db/schema/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.system.name} · Systems · Drillbook` : "Not found · Drillbook" },
@@ -51,7 +50,7 @@ export default function SystemPage() {
           {documents.length === 0 ? (
             <p className="empty">No runbook, contingency plan or postmortem covers this system yet.</p>
           ) : (
-            DOCUMENT_KINDS.filter((kind) => documents.some((d) => d.kind === kind)).map((kind) => (
+            (Object.keys(KIND_LABELS) as Array<keyof typeof KIND_LABELS>).filter((kind) => documents.some((d) => d.kind === kind)).map((kind) => (
               <section key={kind}>
                 <h3>{KIND_LABELS[kind]}s</h3>
                 <ul className="plain-list">
