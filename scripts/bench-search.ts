@@ -4,7 +4,8 @@
  *   npx tsx scripts/bench-search.ts [--docs=10000] [--queries=600] [--prefix=last|all] [--seed=42]
  *
  * Generates synthetic but realistic `SearchDocument`s (two thirds English, one third Chinese;
- * alert names, tags, headings, 300-800 words of body from an ops vocabulary), builds the index
+ * alert names, tags, headings, 300-800 words of body: Zipf-distributed ops vocabulary, function
+ * words, host names, error codes and tickets), builds the index
  * with `replaceAll`, then runs a fixed mix of queries (exact alert names, alert names with a typo,
  * prefixes, English symptom words, Chinese phrases, empty queries; a third with filters) and times
  * each `engine.search()` call end to end (ranking, facets, snippets) with `performance.now()`.
@@ -73,6 +74,52 @@ const ZH_WORDS = (
   "核对 对账 差错 报文 消息 队列 消费 生产 堆积 主库 从库 锁 等待 事务 索引 慢查询"
 ).split(/\s+/);
 
+/** Function words: about a third of real English prose; nobody searches for them. */
+const EN_FUNCTION = "the a an to of and or is are was in on for with if then when after before from by at as be it this that not no all any each".split(" ");
+const ZH_FUNCTION = "的 在 并 后 如果 需要 进行 已经 可以 由 对 及 时".split(" ");
+
+/**
+ * Zipf(s = 1) sampler over `words` in a shuffled rank order: a few words appear in nearly every
+ * document, most appear in few, as in real text (and unlike uniform sampling).
+ */
+function zipf(words: readonly string[]): () => string {
+  const ranked = [...words].sort(() => rand() - 0.5);
+  const cdf: number[] = [];
+  let sum = 0;
+  for (let r = 1; r <= ranked.length; r++) cdf.push((sum += 1 / r));
+  return () => {
+    const x = rand() * sum;
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return ranked[lo];
+  };
+}
+const enWord = zipf(EN_WORDS);
+const zhWord = zipf(ZH_WORDS);
+const enWords = (n: number) => Array.from({ length: n }, enWord);
+const zhWords = (n: number) => Array.from({ length: n }, zhWord);
+
+/** Long-tail tokens of real runbooks: host names, error codes, tickets, tables. */
+function identifier(): string {
+  switch (int(0, 4)) {
+    case 0:
+      return `${pick(["ledger", "pay", "ib", "batch", "mq", "atm"])}-${pick(["db", "app", "web", "mq"])}-${int(1, 60).toString().padStart(2, "0")}`;
+    case 1:
+      return `ORA-${int(1, 29999).toString().padStart(5, "0")}`;
+    case 2:
+      return `INC${int(1_000_000, 9_999_999)}`;
+    case 3:
+      return `HTTP ${pick(["500", "502", "503", "504", "429", "401"])}`;
+    default:
+      return `t_${enWord()}_${enWord()}`;
+  }
+}
+
 const ALERT_PREFIX = ["Kube", "Node", "MySQL", "Postgres", "Kafka", "Redis", "Payment", "Ledger", "Batch", "Http", "Tls", "Dns", "Swift", "Atm", "Mq"];
 const ALERT_OBJECT = ["Pod", "Replication", "Consumer", "Connection", "Certificate", "Latency", "Error", "Queue", "Disk", "Memory", "Cpu", "Job", "Session", "Gateway"];
 const ALERT_STATE = ["CrashLooping", "LagHigh", "Down", "Full", "ExpiringSoon", "Saturated", "Degraded", "TimeoutHigh", "RateHigh", "NotReady", "Backlog", "Flapping"];
@@ -92,8 +139,11 @@ const KINDS: DocumentKind[] = ["runbook", "runbook", "runbook", "contingency_pla
 
 function englishBody(words: number, alerts: string[]): string {
   const out: string[] = [];
-  while (out.length < words) {
-    const sentence = pickN(EN_WORDS, int(6, 16));
+  let n = 0;
+  while (n < words) {
+    const len = int(6, 16);
+    const sentence = Array.from({ length: len }, () => (chance(0.35) ? pick(EN_FUNCTION) : chance(0.04) ? identifier() : enWord()));
+    n += len;
     if (alerts.length > 0 && chance(0.08)) sentence.splice(int(0, sentence.length), 0, pick(alerts));
     sentence[0] = sentence[0][0].toUpperCase() + sentence[0].slice(1);
     out.push(`${sentence.join(" ")}.`);
@@ -106,8 +156,8 @@ function chineseBody(words: number, alerts: string[]): string {
   let n = 0;
   while (n < words) {
     const len = int(6, 14);
-    let sentence = pickN(ZH_WORDS, len).join("");
-    if (chance(0.15)) sentence += ` ${pick(EN_WORDS)} `;
+    let sentence = Array.from({ length: len }, () => (chance(0.25) ? pick(ZH_FUNCTION) : zhWord())).join("");
+    if (chance(0.15)) sentence += ` ${chance(0.5) ? enWord() : identifier()} `;
     if (alerts.length > 0 && chance(0.1)) sentence += ` ${pick(alerts)} `;
     out.push(`${sentence}。`);
     n += len;
@@ -123,8 +173,8 @@ function makeDoc(i: number): SearchDocument {
   const status: DocumentStatus = chance(0.05) ? "archived" : chance(0.1) ? "draft" : "published";
   const bodyWords = int(300, 800);
   const title = zh
-    ? `${pickN(ZH_WORDS, int(3, 6)).join("")}${kind === "contingency_plan" ? "应急预案" : ""}`
-    : `${pickN(EN_WORDS, int(3, 7)).join(" ")}`.replace(/^\w/, (c) => c.toUpperCase());
+    ? `${zhWords(int(3, 6)).join("")}${kind === "contingency_plan" ? "应急预案" : ""}`
+    : `${enWords(int(3, 7)).join(" ")}`.replace(/^\w/, (c) => c.toUpperCase());
   return {
     id: `doc-${i.toString().padStart(5, "0")}`,
     slug: `doc-${i}`,
@@ -135,9 +185,9 @@ function makeDoc(i: number): SearchDocument {
     systemNames: [...new Set(systems.map((s) => s.name))],
     teams: [...new Set(systems.map((s) => s.team))],
     tiers: [...new Set(systems.map((s) => s.tier))],
-    tags: [...new Set(zh ? pickN(ZH_WORDS, int(2, 5)) : pickN(EN_WORDS, int(2, 5)))],
+    tags: [...new Set(zh ? zhWords(int(2, 5)) : enWords(int(2, 5)))],
     alerts,
-    headings: zh ? pickN(ZH_WORDS, int(3, 6)) : pickN(EN_WORDS, int(3, 6)),
+    headings: zh ? zhWords(int(3, 6)) : enWords(int(3, 6)),
     body: zh ? chineseBody(bodyWords, alerts) : englishBody(bodyWords, alerts),
     sourcePath: `content/docs/doc-${i}.md`,
     updatedAt: new Date(Date.UTC(2022, 0, 1) + Math.floor(rand() * 3 * 365 * 86_400_000)).toISOString(),
@@ -177,9 +227,10 @@ function makeQueries(n: number): { category: Category; q: string; filters?: Sear
   const makers: Record<Category, () => string> = {
     alert: () => pick(ALERTS),
     "alert-typo": () => typo(pick(ALERTS)),
-    prefix: () => (chance(0.5) ? pick(ALERTS).slice(0, int(4, 10)) : `${pick(EN_WORDS)} ${pick(EN_WORDS).slice(0, int(3, 5))}`),
-    english: () => pickN(EN_WORDS, int(1, 4)).join(" "),
-    chinese: () => pickN(ZH_WORDS, int(1, 3)).join(""),
+    prefix: () => (chance(0.5) ? pick(ALERTS).slice(0, int(4, 10)) : `${enWord()} ${enWord().slice(0, int(3, 5))}`),
+    // Query words follow the documents' Zipf distribution: common words (many matches) dominate.
+    english: () => enWords(int(1, 4)).join(" "),
+    chinese: () => zhWords(int(1, 3)).join(""),
     empty: () => "",
   };
   const order: Category[] = ["alert", "alert-typo", "prefix", "english", "chinese", "alert", "alert-typo", "prefix", "english", "chinese", "empty"];

@@ -489,6 +489,8 @@ describe("renderMarkdown: Hugo shortcodes, Go templates, relative links", () => 
     const [img] = tagsNamed(html, "img");
     expect(img.attribs.src).toBe("../img/missing.png");
     expect(img.attribs.alt).toBe("diagram");
+    expect(img.attribs.loading).toBe("lazy");
+    expect(img.attribs.referrerpolicy).toBe("no-referrer");
   });
 
   it("adds rel=noopener noreferrer to external links only, and never target", () => {

@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { KIND_LABELS, KindBadge, StatusBadge, TierBadge, Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDocument } from "~/docs/queries.server";
-import { renderMarkdown } from "~/docs/markdown";
+import { renderRevision } from "~/docs/render.server";
 import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
 import { getRuntime } from "~/lib/runtime.server";
@@ -19,7 +19,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const { db } = await getRuntime();
   const detail = await getDocument(db, slug);
   invariantResponse(detail, `No document has the address /docs/${slug}.`);
-  const rendered = renderMarkdown(detail.revision.body, { wikiTargets: detail.wikiTargets });
+  const rendered = renderRevision(detail.revision.id, detail.revision.title, detail.revision.body, detail.wikiTargets);
   return {
     slug: detail.document.slug,
     title: detail.revision.title,

@@ -86,7 +86,9 @@ export function tokenize(text: string): string[] {
 
 function pushLatin(word: string, out: string[]): void {
   if (word.length < 2) return;
-  out.push(word.toLowerCase());
+  const lower = word.toLowerCase();
+  out.push(lower);
+  if (lower === word) return; // fast path: no capitals, no CamelCase
   for (const part of camelParts(word)) {
     if (part.text.length >= 2) out.push(part.text.toLowerCase());
   }
@@ -170,9 +172,11 @@ export function queryWords(q: string): QueryWord[] {
  *
  * @param text original (not normalised) text.
  * @param terms lower-cased index terms to find (as returned in MiniSearch `result.terms`).
+ * @param stopWithin when given, scanning stops as soon as the last `stopWithin` characters
+ *   scanned hold every term (a snippet window cannot do better), which saves scanning long bodies.
  * @returns non-overlapping `[start, end)` UTF-16 offsets into `text`, sorted, each with the term.
  */
-export function findTermSpans(text: string, terms: Iterable<string>): TermSpan[] {
+export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?: number): TermSpan[] {
   const latin = new Set<string>();
   const han: string[] = [];
   for (const t of terms) {
@@ -184,7 +188,18 @@ export function findTermSpans(text: string, terms: Iterable<string>): TermSpan[]
   // Longer Han terms first, so `数据库` wins over `数据` at the same place.
   han.sort((a, b) => b.length - a.length);
   const spans: TermSpan[] = [];
+  const wanted = latin.size + han.length;
+  const lastSeen = new Map<string, number>();
+  const complete = (): boolean => {
+    if (stopWithin === undefined || spans.length === 0) return false;
+    for (let i = lastSeen.size > 0 ? spans.length - 1 : 0; i < spans.length; i++) lastSeen.set(spans[i].term, spans[i].start);
+    if (lastSeen.size < wanted) return false;
+    const end = spans[spans.length - 1].end;
+    for (const start of lastSeen.values()) if (start < end - stopWithin) return false;
+    return true;
+  };
   for (const m of text.matchAll(WORD_OR_HAN_RUN)) {
+    if (complete()) break;
     const run = m[0];
     const base = m.index;
     if (HAN.test(run[0])) {
@@ -205,6 +220,7 @@ export function findTermSpans(text: string, terms: Iterable<string>): TermSpan[]
         spans.push({ start: base, end: base + run.length, term: norm });
         continue;
       }
+      if (norm === run) continue; // no capitals, so no CamelCase parts
       for (const part of camelParts(run)) {
         const p = part.text.normalize("NFKC").toLowerCase();
         if (latin.has(p)) spans.push({ start: base + part.start, end: base + part.start + part.text.length, term: p });
