@@ -1,7 +1,7 @@
 /**
  * Micro benchmark of the embedded search engine.
  *
- *   npx tsx scripts/bench-search.ts [--docs=10000] [--queries=600] [--prefix=last|all] [--seed=42]
+ *   npx tsx scripts/bench-search.ts [--docs=10000] [--queries=600] [--prefix=last|all] [--seed=42] [--repeat=1]
  *
  * Generates synthetic but realistic `SearchDocument`s (two thirds English, one third Chinese;
  * alert names, tags, headings, 300-800 words of body: Zipf-distributed ops vocabulary, function
@@ -26,6 +26,8 @@ const DOCS = Number(args.get("docs") ?? 10_000);
 const QUERIES = Math.max(500, Number(args.get("queries") ?? 600));
 const PREFIX = (args.get("prefix") ?? "last") as "last" | "all";
 const SEED = Number(args.get("seed") ?? 42);
+/** Runs the timed query loop this many times (for profiling with `node --cpu-prof`). */
+const REPEAT = Math.max(1, Number(args.get("repeat") ?? 1));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness (mulberry32), so runs are comparable.
@@ -270,7 +272,7 @@ async function main(): Promise<void> {
   const byCategory = new Map<Category, number[]>();
   let totalHits = 0;
   let zeroHits = 0;
-  for (const { category, q, filters } of queries) {
+  for (const { category, q, filters } of Array.from({ length: REPEAT }, () => queries).flat()) {
     const t0 = performance.now();
     const r = await engine.search({ q, filters });
     const dt = performance.now() - t0;

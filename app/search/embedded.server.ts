@@ -9,7 +9,6 @@ import MiniSearch, { type Query, type SearchResult as MiniResult } from "minisea
 import { highlightHtml, snippetHtml, escapeHtml, SNIPPET_CHARS } from "./highlight";
 import { queryWords, tokenize, warmTokenizer, type QueryWord } from "./tokenize";
 import {
-  FACET_NAMES,
   type FacetName,
   type Facets,
   type SearchDocument,
@@ -235,20 +234,28 @@ function nonEmptySet<T>(values: readonly T[] | undefined): Set<T> | undefined {
 }
 
 function countFacets(matches: readonly SearchDocument[]): Facets {
-  const facets = Object.fromEntries(FACET_NAMES.map((f) => [f, {}])) as Facets;
-  const add = (facet: FacetName, value: string | number) => {
-    const bucket = facets[facet];
-    bucket[value] = (bucket[value] ?? 0) + 1;
-  };
+  const kind: Record<string, number> = {};
+  const status: Record<string, number> = {};
+  const system: Record<string, number> = {};
+  const team: Record<string, number> = {};
+  const tier: Record<string, number> = {};
   for (const doc of matches) {
-    add("kind", doc.kind);
-    add("status", doc.status);
-    // A document counts once per distinct value.
-    for (const s of new Set(doc.systems)) add("system", s);
-    for (const t of new Set(doc.teams)) add("team", t);
-    for (const t of new Set(doc.tiers)) add("tier", t);
+    kind[doc.kind] = (kind[doc.kind] ?? 0) + 1;
+    status[doc.status] = (status[doc.status] ?? 0) + 1;
+    countDistinct(system, doc.systems);
+    countDistinct(team, doc.teams);
+    countDistinct(tier, doc.tiers);
   }
-  return facets;
+  return { kind, system, team, tier, status } satisfies Record<FacetName, Record<string, number>>;
+}
+
+/** Adds 1 to each distinct value of `values` (a document counts once per value). */
+function countDistinct(bucket: Record<string, number>, values: readonly (string | number)[]): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (values.indexOf(v) !== i) continue; // duplicate within this document
+    bucket[v] = (bucket[v] ?? 0) + 1;
+  }
 }
 
 function toHit(doc: SearchDocument, result: MiniResult | undefined): SearchHit {

@@ -64,7 +64,7 @@ export function highlightHtml(text: string, terms: Iterable<string>): string {
  */
 export function snippetHtml(text: string, terms: Iterable<string>, maxChars = SNIPPET_CHARS): string {
   if (!text) return "";
-  const spans = findTermSpans(text, terms);
+  const spans = findTermSpans(text, terms, maxChars);
   if (text.length <= maxChars) return markSpans(text, spans).trim();
 
   let start = 0;

@@ -190,11 +190,15 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
   const spans: TermSpan[] = [];
   const wanted = latin.size + han.length;
   const lastSeen = new Map<string, number>();
+  let seen = 0;
+  let end = 0;
   const complete = (): boolean => {
-    if (stopWithin === undefined || spans.length === 0) return false;
-    for (let i = lastSeen.size > 0 ? spans.length - 1 : 0; i < spans.length; i++) lastSeen.set(spans[i].term, spans[i].start);
-    if (lastSeen.size < wanted) return false;
-    const end = spans[spans.length - 1].end;
+    for (; seen < spans.length; seen++) {
+      const s = spans[seen];
+      if (s.start > (lastSeen.get(s.term) ?? -1)) lastSeen.set(s.term, s.start);
+      if (s.end > end) end = s.end;
+    }
+    if (stopWithin === undefined || lastSeen.size < wanted) return false;
     for (const start of lastSeen.values()) if (start < end - stopWithin) return false;
     return true;
   };
