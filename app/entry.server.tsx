@@ -7,6 +7,8 @@ import { renderToPipeableStream } from "react-dom/server";
 
 /** Started by scripts/server.ts before it listens; see app/lib/runtime.server.ts. */
 export { boot } from "./lib/runtime.server";
+/** Sliding session expiry, applied by scripts/server.ts to every request. */
+export { refreshedSessionCookie } from "./auth/session.server";
 
 const ABORT_DELAY = 5_000;
 

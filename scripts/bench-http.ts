@@ -11,7 +11,7 @@ import path from "node:path";
 import { CORPORA } from "../tests/paths";
 import { runScript, startServer } from "../tests/e2e/harness";
 
-const server = await startServer();
+const server = await startServer({ ANONYMOUS_READ: "true" });
 try {
   const env = { DATA_DIR: server.dataDir };
   for (const args of [

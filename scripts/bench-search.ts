@@ -1,7 +1,8 @@
 /**
  * Micro benchmark of the embedded search engine.
  *
- *   npx tsx scripts/bench-search.ts [--docs=10000] [--queries=600] [--prefix=last|all] [--seed=42] [--repeat=1]
+ *   npx tsx scripts/bench-search.ts [--docs=10000] [--queries=600] [--prefix=last|all] [--seed=42] [--query-words=zipf|uniform]
+ *     [--repeat=1] [--only=english]
  *
  * Generates synthetic but realistic `SearchDocument`s (two thirds English, one third Chinese;
  * alert names, tags, headings, 300-800 words of body: Zipf-distributed ops vocabulary, function
@@ -28,6 +29,14 @@ const PREFIX = (args.get("prefix") ?? "last") as "last" | "all";
 const SEED = Number(args.get("seed") ?? 42);
 /** Runs the timed query loop this many times (for profiling with `node --cpu-prof`). */
 const REPEAT = Math.max(1, Number(args.get("repeat") ?? 1));
+/**
+ * How English and Chinese query words are drawn: `zipf` (default, pessimistic: the corpus's most
+ * frequent words, matching thousands of documents, dominate) or `uniform` over the vocabulary
+ * (closer to people searching for specific symptoms).
+ */
+const QUERY_WORDS = (args.get("query-words") ?? "zipf") as "zipf" | "uniform";
+/** Only time queries of this category (for profiling), e.g. `--only=english`. */
+const ONLY = args.get("only");
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness (mulberry32), so runs are comparable.
@@ -225,14 +234,16 @@ function randomFilters(): SearchFilters | undefined {
   }
 }
 
+const qEn = QUERY_WORDS === "uniform" ? () => pick(EN_WORDS) : enWord;
+const qZh = QUERY_WORDS === "uniform" ? () => pick(ZH_WORDS) : zhWord;
+
 function makeQueries(n: number): { category: Category; q: string; filters?: SearchFilters }[] {
   const makers: Record<Category, () => string> = {
     alert: () => pick(ALERTS),
     "alert-typo": () => typo(pick(ALERTS)),
-    prefix: () => (chance(0.5) ? pick(ALERTS).slice(0, int(4, 10)) : `${enWord()} ${enWord().slice(0, int(3, 5))}`),
-    // Query words follow the documents' Zipf distribution: common words (many matches) dominate.
-    english: () => enWords(int(1, 4)).join(" "),
-    chinese: () => zhWords(int(1, 3)).join(""),
+    prefix: () => (chance(0.5) ? pick(ALERTS).slice(0, int(4, 10)) : `${qEn()} ${qEn().slice(0, int(3, 5))}`),
+    english: () => Array.from({ length: int(1, 4) }, qEn).join(" "),
+    chinese: () => Array.from({ length: int(1, 3) }, qZh).join(""),
     empty: () => "",
   };
   const order: Category[] = ["alert", "alert-typo", "prefix", "english", "chinese", "alert", "alert-typo", "prefix", "english", "chinese", "empty"];
@@ -265,7 +276,7 @@ async function main(): Promise<void> {
   const buildMs = performance.now() - tBuild;
   const afterBuild = process.memoryUsage();
 
-  const queries = makeQueries(QUERIES);
+  const queries = makeQueries(QUERIES).filter((q) => !ONLY || q.category === ONLY);
   for (const q of queries.slice(0, 50)) await engine.search({ q: q.q, filters: q.filters }); // warm-up
 
   const times: number[] = [];
@@ -293,6 +304,7 @@ async function main(): Promise<void> {
   const result = {
     engine: "embedded",
     prefix: PREFIX,
+    queryWords: QUERY_WORDS,
     docs: DOCS,
     bodyMB: mb(bodyChars),
     generateMs: Math.round(genMs),
@@ -310,7 +322,7 @@ async function main(): Promise<void> {
     byCategory: rows,
   };
 
-  console.log(`Embedded search benchmark: ${DOCS} documents (${result.bodyMB} M body chars), prefix=${PREFIX}`);
+  console.log(`Embedded search benchmark: ${DOCS} documents (${result.bodyMB} M body chars), prefix=${PREFIX}, query words ${QUERY_WORDS}`);
   console.log(`  generate ${result.generateMs} ms, build ${result.buildMs} ms`);
   console.table(rows);
   console.table([

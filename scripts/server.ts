@@ -9,6 +9,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 
 type Boot = (options: { port?: number }) => Promise<{ close(): Promise<void> }>;
+type RefreshCookie = (request: Request) => Promise<string | null>;
 
 const production = process.env.NODE_ENV === "production";
 const port = Number(process.env.PORT || 3000);
@@ -29,6 +30,7 @@ async function loadBuild(): Promise<ServerBuild> {
 
 const app = express();
 app.disable("x-powered-by");
+if (process.env.TRUST_PROXY === "true") app.set("trust proxy", true);
 if (vite) {
   app.use(vite.middlewares);
 } else {
@@ -50,17 +52,35 @@ try {
   process.exit(1);
 }
 
+const getLoadContext = (req: express.Request) => ({ clientIp: req.ip ?? req.socket.remoteAddress });
+
+// Sliding session expiry: re-issue the session cookie when lucia extended the session.
+app.use(async (req, res, next) => {
+  try {
+    if (req.headers.cookie?.includes("drillbook_session=")) {
+      const current = vite ? await loadBuild() : build;
+      const refresh = (current.entry.module as unknown as { refreshedSessionCookie: RefreshCookie }).refreshedSessionCookie;
+      const url = `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`;
+      const setCookie = await refresh(new Request(url, { headers: { cookie: req.headers.cookie, "x-forwarded-proto": req.protocol } }));
+      if (setCookie) res.append("Set-Cookie", setCookie);
+    }
+    next();
+  } catch (error) {
+    next(error);
+  }
+});
+
 app.all(
   "*",
   vite
     ? async (req, res, next) => {
         try {
-          return createRequestHandler({ build: await loadBuild(), mode: "development" })(req, res, next);
+          return createRequestHandler({ build: await loadBuild(), mode: "development", getLoadContext })(req, res, next);
         } catch (error) {
           next(error);
         }
       }
-    : createRequestHandler({ build, mode: "production" }),
+    : createRequestHandler({ build, mode: "production", getLoadContext }),
 );
 
 const server = app.listen(port, () => {

@@ -25,6 +25,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, "MEILI_INDEX may hold only letters, digits, '-' and '_', e.g. MEILI_INDEX=documents")
     .default("documents"),
   SEED_DEMO: z.enum(["true", "false"], { error: "SEED_DEMO must be true or false" }).default("true"),
+  ANONYMOUS_READ: z.enum(["true", "false"], { error: "ANONYMOUS_READ must be true or false" }).default("false"),
+  TRUST_PROXY: z.enum(["true", "false"], { error: "TRUST_PROXY must be true or false" }).default("false"),
+  PUBLIC_URL: z.string().url("PUBLIC_URL must be the URL people use, e.g. PUBLIC_URL=https://drillbook.example").optional(),
 });
 
 export interface AppEnv {
@@ -35,6 +38,12 @@ export interface AppEnv {
   meili: { url: string; apiKey: string | undefined; index: string } | undefined;
   /** Import `content/` on the first start of an empty database. */
   seedDemo: boolean;
+  /** Anyone may read without signing in (writing always needs an account). */
+  anonymousRead: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: boolean;
+  /** Base URL for links printed on the console (setup link); default http://localhost:PORT. */
+  publicUrl: string;
 }
 
 /** Raised when the environment is invalid; its message names each bad variable. */
@@ -63,5 +72,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
     databaseUrl: env.DATABASE_URL,
     meili: env.MEILI_URL ? { url: env.MEILI_URL, apiKey: env.MEILI_MASTER_KEY, index: env.MEILI_INDEX } : undefined,
     seedDemo: env.SEED_DEMO === "true",
+    anonymousRead: env.ANONYMOUS_READ === "true",
+    trustProxy: env.TRUST_PROXY === "true",
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
   };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { count } from "drizzle-orm";
 import { openDatabase, type Database } from "../../db/client";
-import { documents, teams } from "../../db/schema";
+import { documents, teams, users } from "../../db/schema";
+import { createLucia, type AppLucia } from "../auth/lucia.server";
 import { formatImportSummary, importContent } from "../docs/import.server";
 import { createEmbeddedSearchEngine } from "../search/embedded.server";
 import { createMeilisearchEngine } from "../search/meilisearch.server";
@@ -18,8 +19,14 @@ export interface Runtime {
   driver: "pglite" | "postgres";
   search: SearchEngine;
   outbox: OutboxWorker;
+  lucia: AppLucia;
   /** Bearer token for commands handed over by the CLI (see app/lib/commands.server.ts). */
   commandToken: string;
+  /**
+   * One-time token of the setup link that creates the first admin, while there is no user
+   * (printed on the console at start, like Gitea and Grafana); null once used or when users exist.
+   */
+  setupToken: string | null;
   startedAt: Date;
   close(): Promise<void>;
 }
@@ -80,13 +87,21 @@ async function start(options: { port?: number; log?: (line: string) => void }): 
       log(`search: Meilisearch at ${env.meili!.url}, ${result.applied} pending change(s) applied`);
     }
     const outbox = startOutboxWorker(handle.db, search);
+    const [{ n: userCount } = { n: 0 }] = await handle.db.select({ n: count() }).from(users);
+    const setupToken = Number(userCount) === 0 ? randomBytes(24).toString("base64url") : null;
+    if (setupToken) {
+      log("no accounts yet. Create the first admin with this one-time link:");
+      log(`  ${env.publicUrl}/setup?token=${setupToken}`);
+    }
     return {
       env,
       db: handle.db,
       driver: handle.driver,
       search,
       outbox,
+      lucia: createLucia(handle.db),
       commandToken,
+      setupToken,
       startedAt: new Date(),
       async close() {
         outbox.stop();

@@ -1,15 +1,17 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { KindBadge, StatusBadge, Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { systemsByTier } from "~/catalog/queries.server";
 import { documentCountsByKind, recentDocuments } from "~/docs/queries.server";
 import { documentHref } from "~/docs/slug";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Drillbook" }];
 
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireReader(request);
   const { db } = await getRuntime();
   const [recent, tiers, counts] = await Promise.all([recentDocuments(db, 12), systemsByTier(db), documentCountsByKind(db)]);
   return { recent, tiers, counts };

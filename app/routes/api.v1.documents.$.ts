@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDocument } from "~/docs/queries.server";
 import { renderMarkdown } from "~/docs/markdown";
 import { jsonError } from "~/lib/http.server";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 /**
@@ -9,7 +10,8 @@ import { getRuntime } from "~/lib/runtime.server";
  * -> { slug, title, kind, status, systems, tags, alerts, sourcePath, lastReviewed, owner,
  *      revision: { number, createdAt, author }, markdown, html }; 404 { error } for an unknown slug.
  */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireReader(request);
   const slug = (params["*"] ?? "").replace(/\/+$/, "");
   if (!slug) return jsonError(400, "Give a document slug: /api/v1/documents/<slug>");
   const { db } = await getRuntime();

@@ -2,6 +2,7 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { runbooksForAlert } from "~/docs/queries.server";
 import { documentHref } from "~/docs/slug";
 import { jsonError } from "~/lib/http.server";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 /**
@@ -9,7 +10,8 @@ import { getRuntime } from "~/lib/runtime.server";
  * (case-insensitive; the best runbook when several answer it), or 404 { error, alert }.
  * For Alertmanager `runbook_url` annotations and Zabbix actions.
  */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireReader(request);
   const alertName = (params.alertName ?? "").trim();
   if (!/^[A-Za-z][A-Za-z0-9_:.-]{0,199}$/.test(alertName)) {
     return jsonError(400, "An alert name is a single word of letters, digits, '_', ':', '.' or '-', e.g. KubePodCrashLooping");

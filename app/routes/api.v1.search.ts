@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { documentHref } from "~/docs/slug";
 import { jsonError } from "~/lib/http.server";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { parseSearchParams } from "~/search/params";
 
@@ -10,6 +11,7 @@ import { parseSearchParams } from "~/search/params";
  * 400 { error } on a bad parameter.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
+  await requireReader(request);
   const parsed = parseSearchParams(new URL(request.url).searchParams);
   if (!parsed.ok) return jsonError(400, parsed.error);
   const { search } = await getRuntime();

@@ -7,6 +7,7 @@ import { getDocument } from "~/docs/queries.server";
 import { renderRevision } from "~/docs/render.server";
 import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { reviewState } from "~/docs/review";
 
@@ -14,7 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.title} · ${KIND_LABELS[data.kind]} · Drillbook` : "Not found · Drillbook" },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireReader(request);
   const slug = (params["*"] ?? "").replace(/\/+$/, "");
   const { db } = await getRuntime();
   const detail = await getDocument(db, slug);
@@ -144,8 +146,8 @@ export default function DocumentPage() {
           <section>
             <h2>Escalation ({escalation.name})</h2>
             <ol className="plain-list">
-              {escalation.escalation.map((level) => (
-                <li key={level.level}>
+              {escalation.escalation.map((level, i) => (
+                <li key={i}>
                   <strong>{level.level}</strong> {level.team}
                   <div className="muted small">{[level.region, level.hours, level.contact].filter(Boolean).join(" · ")}</div>
                 </li>

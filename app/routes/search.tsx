@@ -5,6 +5,7 @@ import { KIND_LABELS, KindBadge, StatusBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { catalogNames } from "~/catalog/queries.server";
 import { documentHref } from "~/docs/slug";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { parseSearchParams } from "~/search/params";
 import type { FacetName } from "~/search/types";
@@ -14,6 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  await requireReader(request);
   const url = new URL(request.url);
   const parsed = parseSearchParams(url.searchParams);
   const q = url.searchParams.get("q") ?? "";

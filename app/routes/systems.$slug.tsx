@@ -7,13 +7,15 @@ import { monthlyDowntimeBudgetMinutes } from "~/catalog/sla";
 import { renderMarkdown } from "~/docs/markdown";
 import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
+import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.system.name} · Systems · Drillbook` : "Not found · Drillbook" },
 ];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireReader(request);
   const { db } = await getRuntime();
   const detail = await getSystem(db, params.slug ?? "");
   invariantResponse(detail, `No system has the slug "${params.slug}". See the list of systems.`);
@@ -149,8 +151,8 @@ export default function SystemPage() {
             ) : (
               <table className="data small">
                 <tbody>
-                  {system.escalation.map((level) => (
-                    <tr key={level.level}>
+                  {system.escalation.map((level, i) => (
+                    <tr key={i}>
                       <th scope="row">{level.level}</th>
                       <td>
                         {level.team}

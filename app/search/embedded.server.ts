@@ -66,20 +66,24 @@ export function typoBudget(term: string): false | 1 | 2 {
  * - Query words are combined with AND; when AND matches nothing, the same words are combined
  *   with OR (so a stray word does not empty the result, and documents matching more words rank
  *   first, because MiniSearch multiplies the score by the number of matched words).
- * - A CamelCase query word matches its whole form OR all of its parts (`CrashLooping` finds
- *   `KubePodCrashLooping`).
- * - Typos: see `typoBudget`. Prefix: the last word of the query (see `EmbeddedSearchOptions`).
+ * - A CamelCase query word matches as a whole (`KubePodCrashLooping`, also with typos or as a
+ *   prefix); only when the whole word matches nothing are its parts AND-ed instead
+ *   (`CrashLooping` finds `KubePodCrashLooping`, which is indexed with its parts too).
+ * - Typos: see `typoBudget`, applied only to query words that are not in the index vocabulary
+ *   (a word that exists is taken as meant; this keeps common words from dragging in their
+ *   neighbours' posting lists). Prefix: the last word of the query (see `EmbeddedSearchOptions`).
  * - Filters: values within one filter are OR-ed, filters are AND-ed; archived documents are left
  *   out unless `filters.status` is given. Facets count every match after filters.
  * - Empty query: all documents that pass the filters, newest `updatedAt` first.
  *
- * Memory: the source documents are kept once, in a `Map` (id -> document), for filters,
- * snippets and hits; MiniSearch stores no fields of its own.
+ * Memory: the source documents are kept once, in a `Map` (id -> entry), for filters, facets,
+ * snippets and hits; MiniSearch stores no fields of its own. A `Set` of indexed terms backs the
+ * typo rule above; it only grows until the next `replaceAll`.
  */
 export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}): SearchEngine {
   const prefixMode = options.prefix ?? "last";
-  let docs = new Map<string, SearchDocument>();
-  let index = newIndex();
+  const facetIds = new FacetRegistry();
+  let state = emptyState();
   // Writes are applied one after another so a replaceAll cannot interleave with an upsert.
   let writes: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => T | Promise<T>): Promise<T> => {
@@ -88,38 +92,57 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     return next;
   };
 
+  const entryOf = (doc: SearchDocument): Entry => ({
+    doc,
+    updated: Date.parse(doc.updatedAt) || 0,
+    facets: facetIds.idsOf(doc),
+  });
+
   function search(query: SearchQuery): SearchResult {
     const t0 = performance.now();
+    const current = state;
+    const { index, entries, vocabulary } = current;
     const limit = clampInt(query.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
     const offset = clampInt(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
     const accept = filterPredicate(query.filters);
     const words = queryWords(query.q ?? "");
 
-    let matched: { doc: SearchDocument; result?: MiniResult }[];
+    let matched: { entry: Entry; result?: MiniResult }[];
     if (words.length === 0) {
+      current.newest ??= [...entries.values()].sort((a, b) => b.updated - a.updated || (a.doc.id < b.doc.id ? -1 : 1));
       matched = [];
-      for (const doc of docs.values()) if (accept(doc)) matched.push({ doc });
-      matched.sort((a, b) => compareDesc(a.doc.updatedAt, b.doc.updatedAt) || a.doc.id.localeCompare(b.doc.id));
+      for (const entry of current.newest) if (accept(entry.doc)) matched.push({ entry });
     } else {
+      const fuzzy = (term: string) => (vocabulary.has(term) ? false : typoBudget(term));
+      const prefix = prefixFor(words, prefixMode);
       const filter = (r: MiniResult) => {
-        const doc = docs.get(r.id as string);
-        return doc !== undefined && accept(doc);
+        const entry = entries.get(r.id as string);
+        if (entry === undefined || !accept(entry.doc)) return false;
+        r.entry = entry; // saves a second lookup below
+        return true;
       };
-      const searchOptions = {
-        filter,
-        boost: EMBEDDED_FIELD_BOOSTS,
-        fuzzy: (term: string) => typoBudget(term),
-        prefix: prefixFor(words, prefixMode),
-      };
-      let results = index.search(buildQuery(words, "AND"), searchOptions);
-      if (results.length === 0 && words.length > 1) {
-        results = index.search(buildQuery(words, "OR"), searchOptions);
+      // CamelCase words: the whole word when it matches anything, else its parts.
+      const resolved = words.map((w) => {
+        if (w.parts.length === 0) return w;
+        const wholeMatches = vocabulary.has(w.whole) || index.search(w.whole, { fuzzy, prefix }).length > 0;
+        return wholeMatches ? { ...w, parts: [] } : w;
+      });
+      const options = { filter, boost: EMBEDDED_FIELD_BOOSTS, fuzzy, prefix };
+      // MiniSearch scores every posting of every term before intersecting. Documents outside a
+      // candidate set (the matches of the rarest word, or the filtered documents) are skipped
+      // early through `boostDocument`, which makes AND queries with one rare word or a selective
+      // filter cost about as much as their result.
+      const candidates = candidateIds(resolved, vocabulary, entries, accept, query.filters, (q) => index.search(q, options));
+      const boostDocument = candidates ? (id: unknown) => (candidates.has(id as string) ? 1 : 0) : undefined;
+      let results = index.search(buildQuery(resolved, "AND"), { ...options, boostDocument });
+      if (results.length === 0 && resolved.length > 1) {
+        results = index.search(buildQuery(resolved, "OR"), options);
       }
-      matched = results.map((result) => ({ doc: docs.get(result.id as string)!, result }));
+      matched = results.map((result) => ({ entry: result.entry as Entry, result }));
     }
 
-    const facets = countFacets(matched.map((m) => m.doc));
-    const hits = matched.slice(offset, offset + limit).map(({ doc, result }) => toHit(doc, result));
+    const facets = facetIds.count(matched.map((m) => m.entry));
+    const hits = matched.slice(offset, offset + limit).map(({ entry, result }) => toHit(entry.doc, result));
     return { hits, total: matched.length, facets, tookMs: performance.now() - t0 };
   }
 
@@ -132,33 +155,35 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
 
     upsert(input) {
       return serial(() => {
+        const { index, entries } = state;
         for (const doc of input) {
-          if (docs.has(doc.id)) index.discard(doc.id);
+          if (entries.has(doc.id)) index.discard(doc.id);
           index.add(doc);
-          docs.set(doc.id, doc);
+          entries.set(doc.id, entryOf(doc));
         }
+        state.newest = undefined;
       });
     },
 
     remove(ids) {
       return serial(() => {
+        const { index, entries } = state;
         for (const id of ids) {
-          if (!docs.has(id)) continue;
+          if (!entries.has(id)) continue;
           index.discard(id);
-          docs.delete(id);
+          entries.delete(id);
         }
+        state.newest = undefined;
       });
     },
 
     replaceAll(input) {
       return serial(async () => {
         // Build aside and swap, so searches keep answering from the old index meanwhile.
-        const nextDocs = new Map<string, SearchDocument>();
-        for (const doc of input) nextDocs.set(doc.id, doc);
-        const next = newIndex();
-        await next.addAllAsync([...nextDocs.values()], { chunkSize: 200 });
-        index = next;
-        docs = nextDocs;
+        const next = emptyState();
+        for (const doc of input) next.entries.set(doc.id, entryOf(doc));
+        await next.index.addAllAsync([...next.entries.values()].map((e) => e.doc), { chunkSize: 200 });
+        state = next;
       });
     },
 
@@ -167,12 +192,79 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     },
 
     async health(): Promise<SearchHealth> {
-      return { ok: true, engine: "embedded", documents: docs.size };
+      return { ok: true, engine: "embedded", documents: state.entries.size };
     },
   };
 }
 
-function newIndex(): MiniSearch<SearchDocument> {
+/** A document with what search needs precomputed. */
+interface Entry {
+  doc: SearchDocument;
+  /** `updatedAt` in epoch milliseconds. */
+  updated: number;
+  /** Facet value ids (see `FacetRegistry`), each once. */
+  facets: number[];
+}
+
+interface State {
+  index: MiniSearch<SearchDocument>;
+  entries: Map<string, Entry>;
+  /** Every term ever indexed into `index` -> number of occurrences (removals do not decrement). */
+  vocabulary: Map<string, number>;
+  /** Entries sorted newest first, for empty queries; cleared by every write. */
+  newest?: Entry[];
+}
+
+function emptyState(): State {
+  const vocabulary = new Map<string, number>();
+  return { index: newIndex(vocabulary), entries: new Map(), vocabulary };
+}
+
+/**
+ * Numbers every (facet, value) pair once, so counting facets over thousands of matches is a loop
+ * of typed-array increments.
+ */
+class FacetRegistry {
+  private readonly ids = new Map<string, number>();
+  private readonly facet: FacetName[] = [];
+  private readonly value: string[] = [];
+
+  idsOf(doc: SearchDocument): number[] {
+    const out: number[] = [];
+    const add = (facet: FacetName, value: string | number) => {
+      const key = `${facet}\u0000${value}`;
+      let id = this.ids.get(key);
+      if (id === undefined) {
+        id = this.facet.length;
+        this.ids.set(key, id);
+        this.facet.push(facet);
+        this.value.push(String(value));
+      }
+      if (!out.includes(id)) out.push(id);
+    };
+    add("kind", doc.kind);
+    add("status", doc.status);
+    for (const v of doc.systems) add("system", v);
+    for (const v of doc.teams) add("team", v);
+    for (const v of doc.tiers) add("tier", v);
+    return out;
+  }
+
+  count(entries: readonly Entry[]): Facets {
+    const counts = new Uint32Array(this.facet.length);
+    for (const entry of entries) {
+      const ids = entry.facets;
+      for (let i = 0; i < ids.length; i++) counts[ids[i]]++;
+    }
+    const facets: Facets = { kind: {}, system: {}, team: {}, tier: {}, status: {} };
+    for (let id = 0; id < counts.length; id++) {
+      if (counts[id] > 0) facets[this.facet[id]][this.value[id]] = counts[id];
+    }
+    return facets;
+  }
+}
+
+function newIndex(vocabulary: Map<string, number>): MiniSearch<SearchDocument> {
   return new MiniSearch<SearchDocument>({
     idField: "id",
     fields: FIELDS,
@@ -181,7 +273,11 @@ function newIndex(): MiniSearch<SearchDocument> {
       const value = (doc as unknown as Record<string, unknown>)[field];
       return Array.isArray(value) ? value.join("\n") : value;
     },
-    tokenize: (text) => tokenize(text),
+    tokenize: (text) => {
+      const terms = tokenize(text);
+      for (const t of terms) vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
+      return terms;
+    },
     // `tokenize` already lower-cases and normalises; query terms arrive processed too.
     processTerm: (term) => term,
     searchOptions: { tokenize: (text) => [text], processTerm: (term) => term },
@@ -214,6 +310,47 @@ function prefixFor(words: readonly QueryWord[], mode: "last" | "all"): (term: st
   return (term) => prefixed.has(term);
 }
 
+/**
+ * Ids that can possibly match an AND query, when that set is small enough to be worth pruning
+ * with (under a quarter of the documents); `undefined` otherwise.
+ *
+ * Source: the rarest exact (non-prefix, known) word's own matches (`searchWord`), else the
+ * documents that pass the filters when filters were given.
+ */
+function candidateIds(
+  words: readonly QueryWord[],
+  vocabulary: ReadonlyMap<string, number>,
+  entries: ReadonlyMap<string, Entry>,
+  accept: (doc: SearchDocument) => boolean,
+  filters: SearchFilters | undefined,
+  searchWord: (query: Query) => MiniResult[],
+): Set<string> | undefined {
+  const budget = entries.size / 4;
+  if (words.length > 1) {
+    let rarest: QueryWord | undefined;
+    let rarestCount = Infinity;
+    for (const w of words) {
+      const count = vocabulary.get(w.whole);
+      if (w.prefix || w.parts.length > 0 || count === undefined) continue;
+      if (count < rarestCount) {
+        rarest = w;
+        rarestCount = count;
+      }
+    }
+    // Occurrences bound the number of documents from above.
+    if (rarest && rarestCount < budget) {
+      return new Set(searchWord(buildQuery([rarest], "AND")).map((r) => r.id as string));
+    }
+  }
+  const filtered = filters && Object.values(filters).some((v) => Array.isArray(v) && v.length > 0);
+  if (!filtered) return undefined;
+  const ids = new Set<string>();
+  for (const [id, entry] of entries) {
+    if (accept(entry.doc) && ids.add(id).size > budget) return undefined;
+  }
+  return ids;
+}
+
 /** Returns a predicate for `filters`; archived documents fail unless a status filter is given. */
 function filterPredicate(filters: SearchFilters | undefined): (doc: SearchDocument) => boolean {
   const kind = nonEmptySet(filters?.kind);
@@ -231,31 +368,6 @@ function filterPredicate(filters: SearchFilters | undefined): (doc: SearchDocume
 
 function nonEmptySet<T>(values: readonly T[] | undefined): Set<T> | undefined {
   return values && values.length > 0 ? new Set(values) : undefined;
-}
-
-function countFacets(matches: readonly SearchDocument[]): Facets {
-  const kind: Record<string, number> = {};
-  const status: Record<string, number> = {};
-  const system: Record<string, number> = {};
-  const team: Record<string, number> = {};
-  const tier: Record<string, number> = {};
-  for (const doc of matches) {
-    kind[doc.kind] = (kind[doc.kind] ?? 0) + 1;
-    status[doc.status] = (status[doc.status] ?? 0) + 1;
-    countDistinct(system, doc.systems);
-    countDistinct(team, doc.teams);
-    countDistinct(tier, doc.tiers);
-  }
-  return { kind, system, team, tier, status } satisfies Record<FacetName, Record<string, number>>;
-}
-
-/** Adds 1 to each distinct value of `values` (a document counts once per value). */
-function countDistinct(bucket: Record<string, number>, values: readonly (string | number)[]): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (values.indexOf(v) !== i) continue; // duplicate within this document
-    bucket[v] = (bucket[v] ?? 0) + 1;
-  }
 }
 
 function toHit(doc: SearchDocument, result: MiniResult | undefined): SearchHit {
@@ -292,8 +404,4 @@ function toHit(doc: SearchDocument, result: MiniResult | undefined): SearchHit {
 function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.min(max, Math.max(min, Math.floor(value)));
-}
-
-function compareDesc(a: string, b: string): number {
-  return a < b ? 1 : a > b ? -1 : 0;
 }

@@ -167,8 +167,9 @@ export function queryWords(q: string): QueryWord[] {
 
 /**
  * The terms MiniSearch reports as matched belong to these source texts; this finds where they
- * occur so they can be highlighted. Latin words match whole or by CamelCase part; Han terms match
- * as substrings of Han runs (jieba segments are substrings of the original text).
+ * occur so they can be highlighted. A Latin term matches a whole word or a CamelCase part of one
+ * (case-insensitively, at word or case boundaries); a Han term matches anywhere (jieba segments are
+ * substrings of the original text). One native regex scan finds the candidates.
  *
  * @param text original (not normalised) text.
  * @param terms lower-cased index terms to find (as returned in MiniSearch `result.terms`).
@@ -177,61 +178,79 @@ export function queryWords(q: string): QueryWord[] {
  * @returns non-overlapping `[start, end)` UTF-16 offsets into `text`, sorted, each with the term.
  */
 export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?: number): TermSpan[] {
-  const latin = new Set<string>();
-  const han: string[] = [];
-  for (const t of terms) {
-    if (!t) continue;
-    if (HAN.test(t)) han.push(t);
-    else latin.add(t);
-  }
-  if (latin.size === 0 && han.length === 0) return [];
-  // Longer Han terms first, so `数据库` wins over `数据` at the same place.
-  han.sort((a, b) => b.length - a.length);
+  const re = termsRegExp(terms);
+  if (!re || !text) return [];
   const spans: TermSpan[] = [];
-  const wanted = latin.size + han.length;
   const lastSeen = new Map<string, number>();
-  let seen = 0;
-  let end = 0;
-  const complete = (): boolean => {
-    for (; seen < spans.length; seen++) {
-      const s = spans[seen];
-      if (s.start > (lastSeen.get(s.term) ?? -1)) lastSeen.set(s.term, s.start);
-      if (s.end > end) end = s.end;
+  const wanted = re.termCount;
+  re.pattern.lastIndex = 0;
+  for (let m = re.pattern.exec(text); m !== null; m = re.pattern.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const isHan = HAN.test(m[0][0]);
+    if (!isHan && !(leftBoundary(text, start) && rightBoundary(text, end))) {
+      re.pattern.lastIndex = start + 1;
+      continue;
     }
-    if (stopWithin === undefined || lastSeen.size < wanted) return false;
-    for (const start of lastSeen.values()) if (start < end - stopWithin) return false;
-    return true;
-  };
-  for (const m of text.matchAll(WORD_OR_HAN_RUN)) {
-    if (complete()) break;
-    const run = m[0];
-    const base = m.index;
-    if (HAN.test(run[0])) {
-      if (han.length === 0) continue;
-      const runSpans: TermSpan[] = [];
-      for (const t of han) {
-        let i = run.indexOf(t);
-        while (i !== -1) {
-          runSpans.push({ start: base + i, end: base + i + t.length, term: t });
-          i = run.indexOf(t, i + t.length);
-        }
-      }
-      spans.push(...runSpans);
-    } else {
-      if (latin.size === 0 || run.length < 2) continue;
-      const norm = run.normalize("NFKC").toLowerCase();
-      if (latin.has(norm)) {
-        spans.push({ start: base, end: base + run.length, term: norm });
-        continue;
-      }
-      if (norm === run) continue; // no capitals, so no CamelCase parts
-      for (const part of camelParts(run)) {
-        const p = part.text.normalize("NFKC").toLowerCase();
-        if (latin.has(p)) spans.push({ start: base + part.start, end: base + part.start + part.text.length, term: p });
+    const term = isHan ? m[0] : m[0].toLowerCase();
+    spans.push({ start, end, term });
+    if (stopWithin !== undefined) {
+      lastSeen.set(term, start);
+      if (lastSeen.size >= wanted) {
+        let all = true;
+        for (const s of lastSeen.values()) if (s < end - stopWithin) all = false;
+        if (all) break;
       }
     }
   }
   return mergeSpans(spans);
+}
+
+const regExpCache = new Map<string, { pattern: RegExp; termCount: number }>();
+
+/** One case-insensitive alternation of the terms, longest first; cached (terms repeat per query). */
+function termsRegExp(terms: Iterable<string>): { pattern: RegExp; termCount: number } | undefined {
+  const list = [...new Set(terms)].filter((t) => t.length > 0);
+  if (list.length === 0) return undefined;
+  list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const key = list.join("\u0000");
+  let entry = regExpCache.get(key);
+  if (!entry) {
+    if (regExpCache.size >= 500) regExpCache.clear();
+    entry = { pattern: new RegExp(list.map(escapeRegExp).join("|"), "giu"), termCount: list.length };
+    regExpCache.set(key, entry);
+  }
+  return entry;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const ALNUM = /[\p{L}\p{M}\p{N}]/u;
+const isAlnum = (c: string) => ALNUM.test(c) && !HAN.test(c);
+const isUpper = (c: string) => c !== c.toLowerCase();
+const isLowerOrDigit = (c: string) => c !== c.toUpperCase() || (c >= "0" && c <= "9");
+
+/** True when a Latin match may start at `i`: after a non-word character or at a case boundary. */
+function leftBoundary(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const prev = text[i - 1];
+  if (!isAlnum(prev)) return true;
+  const cur = text[i];
+  if (!isUpper(cur)) return false;
+  // `podCrash` (lower -> Upper) or `HTTPServer` (the `S` of an Upper-lower run after capitals)
+  return isLowerOrDigit(prev) || (isUpper(prev) && i + 1 < text.length && isLowerOrDigit(text[i + 1]) && !isUpper(text[i + 1]));
+}
+
+/** True when a Latin match may end before `i`: before a non-word character or a case boundary. */
+function rightBoundary(text: string, i: number): boolean {
+  if (i >= text.length) return true;
+  const next = text[i];
+  if (!isAlnum(next)) return true;
+  if (!isUpper(next)) return false;
+  const last = text[i - 1];
+  return isLowerOrDigit(last) || (isUpper(last) && i + 1 < text.length && !isUpper(text[i + 1]) && isLowerOrDigit(text[i + 1]));
 }
 
 /** A highlighted range of a text: `[start, end)` UTF-16 offsets and the index term it matched. */

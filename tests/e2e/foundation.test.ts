@@ -14,7 +14,7 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ ANONYMOUS_READ: "true" });
   browser = await launchBrowser();
 });
 afterAll(async () => {
