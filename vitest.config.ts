@@ -7,6 +7,7 @@ export default defineConfig({
   },
   test: {
     include: ["app/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
+    exclude: ["tests/e2e/**", "node_modules/**"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,
