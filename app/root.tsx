@@ -1,11 +1,22 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
+import { getViewer } from "./auth/session.server";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { getRuntime } from "./lib/runtime.server";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 export const meta: MetaFunction = () => [{ title: "Drillbook" }];
+
+/** The signed-in person (or token holder) for the header, or null; and whether anonymous reading is on. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [viewer, { env }] = await Promise.all([getViewer(request), getRuntime()]);
+  return {
+    viewer: viewer ? { id: viewer.id, name: viewer.name, email: viewer.email, role: viewer.role } : null,
+    anonymousRead: env.anonymousRead,
+  };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
@@ -31,6 +42,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 function SiteHeader() {
   const location = useLocation();
+  // Also rendered by the error boundary, when the root loader may not have run.
+  const root = useRouteLoaderData<typeof loader>("root");
+  const viewer = root?.viewer ?? null;
   const q = location.pathname === "/search" ? new URLSearchParams(location.search).get("q") ?? "" : "";
 
   useEffect(() => {
@@ -73,6 +87,42 @@ function SiteHeader() {
           />
         </form>
       )}
+      <div className="account-nav">
+        {viewer ? (
+          <details className="user-menu">
+            <summary>
+              {viewer.name} <span className="muted small">({viewer.role})</span>
+            </summary>
+            <ul>
+              <li>
+                <NavLink to="/settings/tokens">API tokens</NavLink>
+              </li>
+              {viewer.role === "admin" ? (
+                <li>
+                  <NavLink to="/admin/audit">Audit log</NavLink>
+                </li>
+              ) : null}
+              <li>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    Sign out
+                  </button>
+                </Form>
+              </li>
+              <li>
+                <Form method="post" action="/logout">
+                  <input type="hidden" name="everywhere" value="true" />
+                  <button type="submit" className="link-button">
+                    Sign out everywhere
+                  </button>
+                </Form>
+              </li>
+            </ul>
+          </details>
+        ) : location.pathname !== "/login" ? (
+          <NavLink to={`/login?redirectTo=${encodeURIComponent(location.pathname + location.search)}`}>Sign in</NavLink>
+        ) : null}
+      </div>
     </header>
   );
 }

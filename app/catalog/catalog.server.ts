@@ -4,6 +4,7 @@ import { documentSystems, slas, systemDependencies, systems, teams } from "../..
 import { enqueueSearchUpdates } from "../docs/documents.server";
 import { canonicalJson } from "../docs/revision";
 import { slaFromFile, type SlaFileEntry, type SystemFileEntry, type TeamFileEntry } from "./catalog-file";
+import { systemColumnsFromEntry, teamColumnsFromEntry } from "./catalog-entries";
 
 /** Parsed catalog files; each part is optional (an import folder may carry only some). */
 export interface CatalogInput {
@@ -49,14 +50,7 @@ export async function upsertCatalog(tx: Executor, input: CatalogInput): Promise<
 
   const existingTeams = new Map((await tx.select().from(teams)).map((t) => [t.slug, t]));
   for (const entry of input.teams ?? []) {
-    const values = {
-      name: entry.name,
-      region: entry.region ?? null,
-      timezone: entry.timezone ?? null,
-      channel: entry.channel ?? null,
-      email: entry.email ?? null,
-      description: entry.description?.trim() ?? null,
-    };
+    const values = teamColumnsFromEntry(entry);
     const existing = existingTeams.get(entry.slug);
     if (!existing) {
       const [row] = await tx.insert(teams).values({ slug: entry.slug, ...values }).returning();
@@ -94,23 +88,7 @@ export async function upsertCatalog(tx: Executor, input: CatalogInput): Promise<
         `system "${entry.slug}": owner team "${entry.owner}" is not in catalog/teams.yaml or the database; add the team or fix the slug`,
       );
     }
-    const values = {
-      name: entry.name,
-      description: entry.description.trim(),
-      tier: entry.tier,
-      lifecycle: entry.lifecycle,
-      ownerTeamId,
-      slaOverrides: slaFromFile(entry.sla ?? {}),
-      criticalWindows: entry.critical_windows,
-      escalation: entry.escalation.map((level) => ({
-        level: level.level,
-        team: level.team,
-        region: level.region ?? null,
-        timezone: level.timezone ?? null,
-        hours: level.hours ?? null,
-        contact: level.contact ?? null,
-      })),
-    };
+    const values = { ...systemColumnsFromEntry(entry), ownerTeamId };
     const existing = existingSystems.get(entry.slug);
     if (!existing) {
       const [row] = await tx.insert(systems).values({ slug: entry.slug, ...values }).returning();

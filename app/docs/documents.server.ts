@@ -193,15 +193,23 @@ export async function saveRevision(
   return { documentId, revision: number, outcome: state ? "updated" : "created" };
 }
 
+/**
+ * Locks the document row, then reads its current revision's hash. Two statements on purpose: on
+ * PostgreSQL (READ COMMITTED) a `FOR UPDATE` that waited for another save re-checks the locked
+ * row's new version against the OTHER rows of a join as they were in its old snapshot, so a join
+ * with `revisions` on `current_revision` finds no row and the document would look absent. The
+ * second statement takes a fresh snapshot and sees the revision the other save committed.
+ */
 async function lockCurrentState(tx: Executor, slug: string): Promise<CurrentState | null> {
-  const rows = await tx.execute(sql`
-    select d.id, d.current_revision, r.content_hash
-    from ${documents} d
-    join ${revisions} r on r.document_id = d.id and r.number = d.current_revision
-    where d.slug = ${slug}
-    for update of d`);
-  const row = rowsOf<{ id: string; current_revision: number; content_hash: string }>(rows)[0];
-  return row ? { id: row.id, currentRevision: row.current_revision, contentHash: row.content_hash } : null;
+  const locked = await tx.execute(sql`
+    select id, current_revision from ${documents} where slug = ${slug} for update`);
+  const doc = rowsOf<{ id: string; current_revision: number }>(locked)[0];
+  if (!doc) return null;
+  const [revision] = await tx
+    .select({ contentHash: revisions.contentHash })
+    .from(revisions)
+    .where(and(eq(revisions.documentId, doc.id), eq(revisions.number, doc.current_revision)));
+  return { id: doc.id, currentRevision: doc.current_revision, contentHash: revision?.contentHash ?? "" };
 }
 
 /** Queues search-index upserts for these documents (same transaction as the change). */

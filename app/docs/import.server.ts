@@ -71,7 +71,8 @@ const MARKDOWN_EXTENSIONS = new Set([".md", ".markdown"]);
 const SECTION_PAGE = /^(_index|index|readme)\.(md|markdown)$/i;
 /** Prometheus-style alert names: CamelCase with at least two capitals (KubePodCrashLooping). */
 const ALERT_FILE_NAME = /^[A-Z][a-z0-9]+(?:[A-Z0-9][A-Za-z0-9]*)+$/;
-const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_:.-]*$/;
+/** Alert names as Prometheus and Alertmanager allow them (letters, digits, `_ : . -`); also checked by the editor. */
+export const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_:.-]*$/;
 const PROGRESS_EVERY = 200;
 
 const stringList = z
@@ -278,6 +279,30 @@ export function formatImportSummary(summary: ImportSummary): string[] {
   return lines;
 }
 
+/**
+ * True when a file at `rel` (relative to the import root, `/`-separated) is taken as a document by
+ * its name: not hidden, not under `node_modules/` or `catalog/`, not the root `README.md` of a folder
+ * with a catalog, and with a Markdown extension or none (such a file must then read like Markdown,
+ * which a file with frontmatter does). The export uses it to write only paths that import back.
+ */
+export function isDocumentPath(rel: string, hasCatalog: boolean): boolean {
+  const parts = rel.split("/");
+  if (parts.some((part) => part === "" || part.startsWith(".") || part === "node_modules")) return false;
+  if (rel.startsWith("catalog/") || (hasCatalog && rel.toLowerCase() === "readme.md")) return false;
+  const ext = path.posix.extname(rel).toLowerCase();
+  return MARKDOWN_EXTENSIONS.has(ext) || !/^\.[a-z0-9]{1,5}$/i.test(ext);
+}
+
+/**
+ * The alert a runbook answers by its file name (`KubePodCrashLooping.md`), or null: only runbooks
+ * that are not section pages, named in CamelCase.
+ */
+export function alertFromFileName(kind: DocumentKind, rel: string): string | null {
+  const baseName = path.posix.basename(rel);
+  const stem = baseName.replace(/\.(md|markdown)$/i, "");
+  return kind === "runbook" && !SECTION_PAGE.test(baseName) && ALERT_FILE_NAME.test(stem) ? stem : null;
+}
+
 async function listFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
@@ -340,7 +365,8 @@ function parseFile(
   const title = (data.title ?? nameTitle ?? firstHeading(split.body) ?? stem).trim() || stem;
 
   const alerts = [...(data.alerts ?? [])];
-  if (kind === "runbook" && !isSectionPage && ALERT_FILE_NAME.test(stem)) alerts.push(stem);
+  const fileAlert = alertFromFileName(kind, file);
+  if (fileAlert) alerts.push(fileAlert);
   const systems = [...(data.systems ?? []), ...(data.system ?? []), ...(context.system ? [context.system] : [])];
 
   const extra: Record<string, unknown> = {};

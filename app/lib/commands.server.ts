@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
+import { isUserCommand, runUserCommand, userCommandArgs } from "../auth/user-commands.server";
 import { DOCUMENT_KINDS } from "../../db/schema/documents";
 import { formatImportSummary, ImportError, importContent } from "../docs/import.server";
 import { rebuildSearchIndex, requestReindex } from "../search/outbox.server";
@@ -19,6 +20,8 @@ export const commandArgs = {
     prefix: z.string().optional(),
   }),
   reindex: z.object({}),
+  /** npm run user -- create | reset-password | token (app/auth/user-commands.server.ts) */
+  ...userCommandArgs,
 };
 export type CommandName = keyof typeof commandArgs;
 
@@ -29,6 +32,8 @@ export interface CommandContext {
   /** Applies the search outbox now (server: the worker's kick). */
   applyOutbox?: () => Promise<void>;
   log: (line: string) => void;
+  /** Called after an account is created (the server retires its first-admin setup link). */
+  onUserCreated?: () => void;
 }
 
 /** True when `name` is a known command. */
@@ -46,6 +51,7 @@ export async function runCommand(name: CommandName, rawArgs: unknown, ctx: Comma
     for (const issue of parsed.error.issues) ctx.log(`error: ${issue.message}`);
     return 1;
   }
+  if (isUserCommand(name)) return runUserCommand(name, parsed.data as Record<string, unknown>, ctx);
   if (name === "import") {
     const args = parsed.data as z.infer<(typeof commandArgs)["import"]>;
     try {

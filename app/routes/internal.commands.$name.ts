@@ -29,6 +29,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
           search: runtime.search,
           applyOutbox: () => runtime.outbox.kick(),
           log,
+          onUserCreated: () => {
+            runtime.setupToken = null;
+          },
         });
       } catch (error) {
         log(`error: ${(error as Error).message}`);

@@ -83,6 +83,31 @@ describe("embedded engine specifics", () => {
     expect((await e.search({ q: "" })).total).toBe(1);
   });
 
+  it("prunes AND queries by their rarest word and by filters without changing the result", async () => {
+    const e = await loaded();
+    const filters = [{ system: ["core-ledger"] }, { kind: ["runbook"] }, { tier: [1], team: ["payments-team"] }];
+    for (const q of ["database replication lag", "payment gateway timeouts", "core ledger", "connection pool", "主备 延迟"]) {
+      const unfiltered = await e.search({ q, limit: 100 });
+      expect(unfiltered.total).toBeGreaterThan(0);
+      for (const f of filters) {
+        const filtered = await e.search({ q, filters: f, limit: 100 });
+        const byId = new Map(SEARCH_FIXTURES.map((d) => [d.id, d]));
+        const keep = (id: string) => {
+          const d = byId.get(id)!;
+          return (
+            (!("system" in f) || d.systems.some((s) => f.system!.includes(s))) &&
+            (!("kind" in f) || f.kind!.includes(d.kind)) &&
+            (!("tier" in f) || d.tiers.some((t) => f.tier!.includes(t))) &&
+            (!("team" in f) || d.teams.some((t) => f.team!.includes(t)))
+          );
+        };
+        const expected = unfiltered.hits.map((h) => h.id).filter(keep);
+        // Same documents in the same order, unless AND matched nothing and OR took over.
+        if (expected.length > 0) expect(filtered.hits.map((h) => h.id)).toEqual(expected);
+      }
+    }
+  });
+
   it("applies writes in call order", async () => {
     const e = await loaded();
     const a = e.replaceAll([KUBE_CRASHLOOP]);

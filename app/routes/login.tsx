@@ -1,0 +1,124 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { safeRedirectPath, signIn } from "~/auth/login.server";
+import { assertSameOrigin, clientIp, getViewer, sessionCookieHeader } from "~/auth/session.server";
+import { getRuntime } from "~/lib/runtime.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Drillbook" }];
+
+/** Where to go after signing in: a local path, never back to the sign-in, sign-out or setup pages. */
+function destination(value: unknown): string {
+  const path = safeRedirectPath(value);
+  return /^\/(login|logout|setup)(\/|\?|#|$)/.test(path) ? "/" : path;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = destination(url.searchParams.get("redirectTo"));
+  if (await getViewer(request)) throw redirect(redirectTo);
+  const { setupToken } = await getRuntime();
+  return {
+    redirectTo,
+    signedOut: url.searchParams.get("signedOut"),
+    /** No account exists yet: the first admin is created with the setup link from the console. */
+    awaitingSetup: setupToken !== null,
+  };
+}
+
+/** POST /login: e-mail + password (+ redirectTo) -> 302 with the session cookie, or the form again with 400/401/403/429. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const form = await request.formData();
+  const { db, lucia } = await getRuntime();
+  const result = await signIn({ db, lucia }, { email: form.get("email"), password: form.get("password"), ip: clientIp(context) });
+  if (result.ok) {
+    return redirect(destination(form.get("redirectTo")), {
+      headers: { "Set-Cookie": await sessionCookieHeader(request, result.sessionId) },
+    });
+  }
+  return data(
+    { email: result.email, message: result.message, fieldErrors: result.fieldErrors ?? {} },
+    {
+      status: result.status,
+      headers: result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined,
+    },
+  );
+}
+
+export default function LoginPage() {
+  const { redirectTo, signedOut, awaitingSetup } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const fieldErrors: { email?: string; password?: string } = result?.fieldErrors ?? {};
+  return (
+    <div className="narrow">
+      <h1>Sign in</h1>
+      {signedOut && !result ? (
+        <p className="form-note" role="status">
+          {signedOut === "everywhere" ? "You are signed out on every device." : "You are signed out."}
+        </p>
+      ) : null}
+      {result && !result.fieldErrors?.email && !result.fieldErrors?.password ? (
+        <p className="form-error" role="alert">
+          {result.message}
+        </p>
+      ) : null}
+      <Form method="post" className="form" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <div className="field">
+          <label htmlFor="login-email">E-mail</label>
+          <input
+            id="login-email"
+            type="email"
+            name="email"
+            autoComplete="username"
+            defaultValue={result?.email ?? ""}
+            required
+            autoFocus
+            aria-invalid={fieldErrors.email ? true : undefined}
+            aria-describedby={fieldErrors.email ? "login-email-error" : undefined}
+          />
+          {fieldErrors.email ? (
+            <p className="field-error" id="login-email-error">
+              {fieldErrors.email}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="login-password">Password</label>
+          <input
+            id="login-password"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={fieldErrors.password ? true : undefined}
+            aria-describedby={fieldErrors.password ? "login-password-error" : undefined}
+          />
+          {fieldErrors.password ? (
+            <p className="field-error" id="login-password-error">
+              {fieldErrors.password}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      <p className="muted small">
+        Forgot your password? Ask an admin to reset it (<code>npm run user -- reset-password</code> on the server).
+      </p>
+      {awaitingSetup ? (
+        <p className="muted small">
+          There are no accounts yet. The server printed a one-time setup link on its console at start: open it to create the
+          first admin.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
