@@ -54,6 +54,25 @@ try {
 
 const getLoadContext = (req: express.Request) => ({ clientIp: req.ip ?? req.socket.remoteAddress });
 
+// Cross-site writes: a browser POST whose Origin names another host gets a 403 here. Remix runs the
+// same comparison before any action of a page and throws a plain Error (a 500) when it fails; the
+// routes' own assertSameOrigin answers 403 only for resource routes. Same rule as Remix: Origin
+// host against the X-Forwarded-Host (first) or Host header. Requests without Origin (CLI, API
+// clients with a token) pass on to the routes, which check them themselves.
+app.use((req, res, next) => {
+  const origin = req.headers.origin;
+  if (!origin || !["POST", "PUT", "PATCH", "DELETE"].includes(req.method)) return next();
+  const host = String(req.headers["x-forwarded-host"] ?? "").split(",")[0]!.trim() || req.headers.host;
+  let originHost: string | null = null;
+  try {
+    originHost = origin === "null" ? null : new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (originHost && originHost === host) return next();
+  res.status(403).type("text/plain").send("Cross-site request refused: the Origin header does not match this site.");
+});
+
 // Sliding session expiry: re-issue the session cookie when lucia extended the session.
 app.use(async (req, res, next) => {
   try {

@@ -20,10 +20,14 @@ import { ROOT } from "./paths";
 import { bootTestRuntime } from "./runtime";
 
 type Outcome = "ok" | "login" | "401" | "403" | "404" | "405";
-/** `anonymousRead`: no credentials while ANONYMOUS_READ=true. Tokens belong to the editor. */
-const ACTORS = ["anonymous", "anonymousRead", "viewer", "editor", "admin", "readToken", "writeToken"] as const;
+/**
+ * `anonymousRead`: no credentials while ANONYMOUS_READ=true. `readToken`/`writeToken` belong to the
+ * editor; `adminReadToken` is an admin's read-scope token.
+ */
+const ACTORS = ["anonymous", "anonymousRead", "viewer", "editor", "admin", "readToken", "writeToken", "adminReadToken"] as const;
 type Actor = (typeof ACTORS)[number];
 type Expect = Record<Actor, Outcome>;
+const TOKEN_ACTORS: Actor[] = ["readToken", "writeToken", "adminReadToken"];
 
 const ORIGIN = "http://drillbook.test";
 const DOC = "swift-queue-backlog"; // a runbook of the demo content
@@ -31,21 +35,29 @@ const SYSTEM = "swift-connector";
 const ALERT = "SwiftQueueBacklog";
 
 // Common rows of the matrix.
-const ALL: (o: Outcome) => Expect = (o) => ({ anonymous: o, anonymousRead: o, viewer: o, editor: o, admin: o, readToken: o, writeToken: o });
+const ALL = (o: Outcome): Expect => Object.fromEntries(ACTORS.map((a) => [a, o])) as Expect;
 /** Pages: signed in (or ANONYMOUS_READ) to read; anonymous goes to the sign-in page. */
 const READ_PAGE: Expect = { ...ALL("ok"), anonymous: "login" };
 /** API reads: anonymous gets 401 JSON. */
 const READ_API: Expect = { ...ALL("ok"), anonymous: "401" };
+/** Browser forms open to anyone from this site; a script (token, no Origin header) is refused. */
+const BROWSER_FORM: Expect = { ...ALL("ok"), readToken: "403", writeToken: "403", adminReadToken: "403" };
 /** Signed-in people in the browser only (API tokens cannot manage themselves). */
-const SESSION_ONLY: Expect = { anonymous: "login", anonymousRead: "login", viewer: "ok", editor: "ok", admin: "ok", readToken: "403", writeToken: "403" };
+const SESSION_ONLY: Expect = { ...ALL("ok"), anonymous: "login", anonymousRead: "login", readToken: "403", writeToken: "403", adminReadToken: "403" };
 /** Editor writes from a page: viewers and read tokens refused. */
-export const EDITOR_WRITE_PAGE: Expect = { anonymous: "login", anonymousRead: "login", viewer: "403", editor: "ok", admin: "ok", readToken: "403", writeToken: "ok" };
+const EDITOR_WRITE_PAGE: Expect = { ...SESSION_ONLY, viewer: "403", writeToken: "ok" };
+/** Editor pages (the editor form): GET needs the editor role; read tokens may load them (GET is reading), not post them. */
+const EDITOR_PAGE_GET: Expect = { ...EDITOR_WRITE_PAGE, readToken: "ok", adminReadToken: "ok" };
 /** Editor writes on the API. */
-export const EDITOR_WRITE_API: Expect = { ...EDITOR_WRITE_PAGE, anonymous: "401", anonymousRead: "401" };
-/** Admin only, pages (the editor's write token is refused by role). */
-export const ADMIN_PAGE: Expect = { anonymous: "login", anonymousRead: "login", viewer: "403", editor: "403", admin: "ok", readToken: "403", writeToken: "403" };
-/** Admin only, API. */
-export const ADMIN_API: Expect = { ...ADMIN_PAGE, anonymous: "401", anonymousRead: "401" };
+const EDITOR_WRITE_API: Expect = { ...EDITOR_WRITE_PAGE, anonymous: "401", anonymousRead: "401" };
+/** Admin-only reading, pages (an admin's read token may GET; the editor's tokens are refused by role). */
+const ADMIN_PAGE_GET: Expect = { ...ALL("403"), anonymous: "login", anonymousRead: "login", admin: "ok", adminReadToken: "ok" };
+/** Admin-only reading, API. */
+const ADMIN_API_GET: Expect = { ...ADMIN_PAGE_GET, anonymous: "401", anonymousRead: "401" };
+/** Admin-only writes, pages (no token here can: the editor's by role, the admin's by scope). */
+const ADMIN_WRITE_PAGE: Expect = { ...ADMIN_PAGE_GET, adminReadToken: "403" };
+/** Admin-only writes, API. */
+const ADMIN_WRITE_API: Expect = { ...ADMIN_WRITE_PAGE, anonymous: "401", anonymousRead: "401" };
 
 interface Case {
   /** Path (and query) requested. */
@@ -59,11 +71,14 @@ interface Case {
   body?: () => BodyInit;
   method?: "POST" | "PUT" | "DELETE" | "PATCH";
   contentType?: string;
+  /** About the signed-in person themselves (not content): stays closed under ANONYMOUS_READ. */
+  personal?: boolean;
   /** Why the route looks the way it does in the matrix. */
   note?: string;
 }
 
-const MATRIX: Record<string, Case> = {
+/** One case per route module, or several when it serves sub-resources (e.g. /revisions, /restore). */
+const MATRIX: Record<string, Case | Case[]> = {
   "$.tsx": { url: "/no/such/page", params: { "*": "no/such/page" }, loader: ALL("404"), note: "catch-all 404, nothing to read" },
   "_index.tsx": { url: "/", loader: READ_PAGE },
   "search.tsx": { url: "/search?q=swift", loader: READ_PAGE },
@@ -72,7 +87,19 @@ const MATRIX: Record<string, Case> = {
   "systems.$slug.tsx": { url: `/systems/${SYSTEM}`, params: { slug: SYSTEM }, loader: READ_PAGE },
   "teams._index.tsx": { url: "/teams", loader: READ_PAGE },
   "api.v1.search.ts": { url: "/api/v1/search?q=swift", loader: READ_API },
-  "api.v1.documents.$.ts": { url: `/api/v1/documents/${DOC}`, params: { "*": DOC }, loader: READ_API },
+  "api.v1.documents.$.ts": [
+    { url: `/api/v1/documents/${DOC}`, params: { "*": DOC }, loader: READ_API, action: EDITOR_WRITE_API, method: "PUT", ...json({}) },
+    { url: `/api/v1/documents/${DOC}/revisions`, params: { "*": `${DOC}/revisions` }, loader: READ_API },
+    { url: `/api/v1/documents/${DOC}/diff?from=1&to=1`, params: { "*": `${DOC}/diff` }, loader: READ_API },
+    { url: `/api/v1/documents/${DOC}/restore`, params: { "*": `${DOC}/restore` }, action: EDITOR_WRITE_API, ...json({}) },
+  ],
+  "api.v1.preview.ts": { url: "/api/v1/preview", loader: ALL("405"), action: EDITOR_WRITE_API, ...json({}), note: "the editor's live preview" },
+  "new.tsx": { url: "/new?kind=runbook", loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE },
+  "edit.$.tsx": { url: `/edit/${DOC}`, params: { "*": DOC }, loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE },
+  "history.$.tsx": { url: `/history/${DOC}`, params: { "*": DOC }, loader: READ_PAGE, action: EDITOR_WRITE_PAGE, note: "restore is the action" },
+  "admin.audit[.]csv.ts": { url: "/admin/audit.csv", loader: ADMIN_PAGE_GET, note: "audit export" },
+  "api.v1.audit.ts": { url: "/api/v1/audit", loader: ADMIN_API_GET },
+  "compare.$.tsx": { url: `/compare/${DOC}?from=1&to=1`, params: { "*": DOC }, loader: READ_PAGE },
   "api.v1.runbooks.by-alert.$alertName.ts": { url: `/api/v1/runbooks/by-alert/${ALERT}`, params: { alertName: ALERT }, loader: READ_API },
   "healthz.ts": { url: "/healthz", loader: ALL("ok"), note: "public health check for load balancers" },
   "robots[.]txt.ts": { url: "/robots.txt", loader: ALL("ok") },
@@ -85,24 +112,36 @@ const MATRIX: Record<string, Case> = {
     contentType: "application/json",
     note: "only the per-process command token of DATA_DIR/holder.json; sessions and API tokens are refused",
   },
-  "login.tsx": { url: "/login", loader: ALL("ok"), action: ALL("ok"), note: "public; an empty form gets 400 field errors" },
-  "logout.tsx": { url: "/logout", action: ALL("ok"), note: "public POST (same origin); ends the session if there is one" },
-  "setup.tsx": { url: "/setup?token=guess", loader: ALL("ok"), action: ALL("ok"), note: "guarded by the one-time token; accounts exist, so 'done'" },
-  "settings.tokens.tsx": { url: "/settings/tokens", loader: SESSION_ONLY, action: SESSION_ONLY },
+  "login.tsx": { url: "/login", loader: ALL("ok"), action: BROWSER_FORM, note: "public; an empty form gets 400 field errors" },
+  "logout.tsx": { url: "/logout", action: BROWSER_FORM, note: "public POST (same origin); ends the session if there is one" },
+  "setup.tsx": {
+    url: "/setup?token=guess",
+    loader: ALL("ok"),
+    action: BROWSER_FORM,
+    note: "guarded by the one-time setup token; accounts exist here, so it answers 'done' (409)",
+  },
+  "settings.tokens.tsx": { url: "/settings/tokens", loader: SESSION_ONLY, action: SESSION_ONLY, personal: true },
 };
+
+/** A JSON body for a case. */
+function json(value: unknown): Pick<Case, "body" | "contentType"> {
+  return { body: () => JSON.stringify(value), contentType: "application/json" };
+}
+const casesOf = (key: string): Case[] => [MATRIX[key]!].flat();
+const allCases = (): Array<[string, Case]> => Object.keys(MATRIX).flatMap((key) => casesOf(key).map((c): [string, Case] => [key, c]));
 
 let runtime: Runtime;
 let close: () => Promise<void>;
 const userIds: Record<"viewer" | "editor" | "admin", string> = { viewer: "", editor: "", admin: "" };
-const tokens: Record<"readToken" | "writeToken", string> = { readToken: "", writeToken: "" };
+const tokens: Record<"readToken" | "writeToken" | "adminReadToken", string> = { readToken: "", writeToken: "", adminReadToken: "" };
 
 beforeAll(async () => {
   ({ runtime, close } = await bootTestRuntime({ SEED_DEMO: "true", ANONYMOUS_READ: "false" }));
   for (const role of ["viewer", "editor", "admin"] as const) {
     userIds[role] = (await createUser(runtime.db, { email: `${role}@lhb.example`, role, password: `${role}-password-1` }, CLI_ACTOR)).id;
   }
-  for (const [actor, scope] of [["readToken", "read"], ["writeToken", "write"]] as const) {
-    tokens[actor] = (await createApiToken(runtime.db, { userId: userIds.editor, name: actor, scope }, CLI_ACTOR)).token;
+  for (const [actor, owner, scope] of [["readToken", "editor", "read"], ["writeToken", "editor", "write"], ["adminReadToken", "admin", "read"]] as const) {
+    tokens[actor] = (await createApiToken(runtime.db, { userId: userIds[owner], name: actor, scope }, CLI_ACTOR)).token;
   }
 });
 afterAll(async () => {
@@ -126,7 +165,7 @@ function routeFiles(): Array<{ key: string; file: string }> {
 
 /** Headers an actor sends; session actors get a fresh session each time (logout ends it). */
 async function credentials(actor: Actor): Promise<Record<string, string>> {
-  if (actor === "readToken" || actor === "writeToken") return { authorization: `Bearer ${tokens[actor]}` };
+  if (actor === "readToken" || actor === "writeToken" || actor === "adminReadToken") return { authorization: `Bearer ${tokens[actor]}` };
   if (actor === "viewer" || actor === "editor" || actor === "admin") {
     const session = await runtime.lucia.createSession(userIds[actor], {});
     return { cookie: `drillbook_session=${session.id}` };
@@ -161,7 +200,7 @@ async function outcome(handler: Handler, request: Request, params: Record<string
 async function request(c: Case, actor: Actor, kind: "loader" | "action", origin = ORIGIN): Promise<Request> {
   const headers: Record<string, string> = await credentials(actor);
   if (kind === "loader") return new Request(`${ORIGIN}${c.url}`, { headers });
-  const isToken = actor === "readToken" || actor === "writeToken";
+  const isToken = TOKEN_ACTORS.includes(actor);
   // Browsers send Origin on every POST; scripts with a token usually do not.
   if (!isToken) headers.origin = origin;
   const body = c.body ? c.body() : new URLSearchParams();
@@ -187,12 +226,12 @@ describe("permission matrix", () => {
     expect(stale, `MATRIX entries for routes that no longer exist: ${stale.join(", ")}`).toEqual([]);
     for (const key of files) {
       const mod = await load(key);
-      expect(!!mod.loader, `${key}: loader in the module vs loader in MATRIX`).toBe(!!MATRIX[key]!.loader);
-      expect(!!mod.action, `${key}: action in the module vs action in MATRIX`).toBe(!!MATRIX[key]!.action);
+      expect(!!mod.loader, `${key}: loader in the module vs loader in MATRIX`).toBe(casesOf(key).some((c) => c.loader));
+      expect(!!mod.action, `${key}: action in the module vs action in MATRIX`).toBe(casesOf(key).some((c) => c.action));
     }
   });
 
-  for (const [key, c] of Object.entries(MATRIX)) {
+  for (const [key, c] of allCases()) {
     for (const kind of ["loader", "action"] as const) {
       const expected = c[kind];
       if (!expected) continue;
@@ -216,23 +255,24 @@ describe("permission matrix", () => {
 describe("cross-site requests and anonymous reading", () => {
   it("refuses a cross-origin POST carrying a valid session cookie on every route with an action (403)", async () => {
     const refused: Record<string, Outcome> = {};
-    for (const [key, c] of Object.entries(MATRIX)) {
+    for (const [key, c] of allCases()) {
       if (!c.action) continue;
       const handler = (await load(key)).action!;
-      refused[key] = await outcome(handler, await request(c, "admin", "action", "https://evil.example"), c.params ?? {});
+      refused[`${key} ${c.url}`] = await outcome(handler, await request(c, "admin", "action", "https://evil.example"), c.params ?? {});
       // No Origin and no Referer: refused too (browsers always send Origin on POST).
       const bare = await request(c, "admin", "action");
       const headers = new Headers(bare.headers);
       headers.delete("origin");
       const noOrigin = await outcome(handler, new Request(bare.url, { method: bare.method, headers, body: c.body ? c.body() : new URLSearchParams() }), c.params ?? {});
-      expect(noOrigin, `${key} without Origin`).toBe("403");
+      expect(noOrigin, `${key} ${c.url} without Origin`).toBe("403");
     }
     expect(Object.values(refused).every((o) => o === "403"), JSON.stringify(refused)).toBe(true);
   });
 
-  it("with ANONYMOUS_READ (set on the booted runtime's configuration) anonymous readers read every page but change nothing", async () => {
-    for (const [key, c] of Object.entries(MATRIX)) {
-      if (c.loader) expect(c.loader.anonymousRead, `${key}: anonymous reading`).not.toMatch(/^(login|401|403)$/);
+  it("with ANONYMOUS_READ (set on the booted runtime's configuration) anonymous readers read every content page but change nothing", async () => {
+    for (const [key, c] of allCases()) {
+      // Whatever a signed-in viewer may read, an anonymous reader may read too (except pages about oneself).
+      if (c.loader?.viewer === "ok" && !c.personal) expect(c.loader.anonymousRead, `${key}: anonymous reading`).not.toMatch(/^(login|401|403)$/);
       if (c.action) {
         const writes = c.action.editor === "ok" || c.action.admin === "ok";
         const publicForm = ["login.tsx", "logout.tsx", "setup.tsx"].includes(key);
@@ -250,6 +290,14 @@ describe("cross-site requests and anonymous reading", () => {
     } finally {
       runtime.env.anonymousRead = false;
     }
+  });
+
+  it("the root loader gives the header the viewer's id, name, e-mail and role only", async () => {
+    const root = (await import("../app/root")) as unknown as { loader: Handler };
+    const session = await runtime.lucia.createSession(userIds.admin, {});
+    const signedIn = (await root.loader({ request: new Request(`${ORIGIN}/`, { headers: { cookie: `drillbook_session=${session.id}` } }), params: {}, context: {} })) as object;
+    expect(signedIn).toEqual({ viewer: { id: userIds.admin, name: "admin", email: "admin@lhb.example", role: "admin" }, anonymousRead: false });
+    expect(await root.loader({ request: new Request(`${ORIGIN}/`), params: {}, context: {} })).toEqual({ viewer: null, anonymousRead: false });
   });
 
   it("a disabled user's session and token are nobody", async () => {

@@ -173,6 +173,25 @@ describe("npm run user commands (runCommand, as the CLI or the server runs them)
     expect(lines[0]).toMatch(/^Password of cli@lhb\.example changed; 0 session\(s\) ended/);
   });
 
+  it("handed to the server (POST /internal/commands/user-create), creating a user retires the setup link", async () => {
+    expect(runtime.setupToken).not.toBeNull(); // booted without accounts
+    const { action } = await import("../routes/internal.commands.$name");
+    const response = (await action({
+      request: new Request("http://127.0.0.1/internal/commands/user-create", {
+        method: "POST",
+        headers: { authorization: `Bearer ${runtime.commandToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: "handed@lhb.example", role: "viewer", password: "handed-over-pw" }),
+      }),
+      params: { name: "user-create" },
+      context: {},
+    })) as Response;
+    const output = await response.text();
+    expect(output).toContain("Created viewer handed@lhb.example");
+    expect(output).toMatch(/\u0000exit 0\n$/);
+    expect(output).not.toContain("handed-over-pw");
+    expect(runtime.setupToken).toBeNull();
+  });
+
   it("refuses bad input with exit code 1 and the reason", async () => {
     const lines: string[] = [];
     const ctx = { db: runtime.db, search: null, log: (l: string) => lines.push(l) };

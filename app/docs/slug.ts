@@ -41,3 +41,23 @@ export function slugSegment(segment: string): string {
 export function documentHref(slug: string): string {
   return `/docs/${slug.split("/").map(encodeURIComponent).join("/")}`;
 }
+
+/** `/edit/<slug>`, segments percent-encoded: the editor for a document. */
+export function editHref(slug: string): string {
+  return `/edit/${encodeSlug(slug)}`;
+}
+
+/** `/history/<slug>`, segments percent-encoded: a document's revisions. */
+export function historyHref(slug: string): string {
+  return `/history/${encodeSlug(slug)}`;
+}
+
+/** `/compare/<slug>?from=&to=`, segments percent-encoded: the diff between two revisions (without them: the form's action). */
+export function compareHref(slug: string, from?: number, to?: number): string {
+  const query = from !== undefined && to !== undefined ? `?from=${from}&to=${to}` : "";
+  return `/compare/${encodeSlug(slug)}${query}`;
+}
+
+function encodeSlug(slug: string): string {
+  return slug.split("/").map(encodeURIComponent).join("/");
+}

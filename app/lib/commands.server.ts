@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { isUserCommand, runUserCommand, userCommandArgs } from "../auth/user-commands.server";
 import { DOCUMENT_KINDS } from "../../db/schema/documents";
+import { ExportError, exportContent, formatExportSummary } from "../docs/export.server";
 import { formatImportSummary, ImportError, importContent } from "../docs/import.server";
 import { rebuildSearchIndex, requestReindex } from "../search/outbox.server";
 import type { SearchEngine } from "../search/types";
@@ -20,6 +21,10 @@ export const commandArgs = {
     prefix: z.string().optional(),
   }),
   reindex: z.object({}),
+  export: z.object({
+    dir: z.string().min(1, "give the folder to write: npm run export -- <dir>"),
+    force: z.boolean().default(false),
+  }),
   /** npm run user -- create | reset-password | token (app/auth/user-commands.server.ts) */
   ...userCommandArgs,
 };
@@ -52,6 +57,20 @@ export async function runCommand(name: CommandName, rawArgs: unknown, ctx: Comma
     return 1;
   }
   if (isUserCommand(name)) return runUserCommand(name, parsed.data as Record<string, unknown>, ctx);
+  if (name === "export") {
+    const args = parsed.data as z.infer<(typeof commandArgs)["export"]>;
+    try {
+      const summary = await exportContent(ctx.db, args.dir, ctx.log, { force: args.force });
+      for (const line of formatExportSummary(summary)) ctx.log(line);
+      return 0;
+    } catch (error) {
+      if (error instanceof ExportError) {
+        ctx.log(`error: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  }
   if (name === "import") {
     const args = parsed.data as z.infer<(typeof commandArgs)["import"]>;
     try {

@@ -5,9 +5,9 @@ import { KIND_LABELS, KindBadge, StatusBadge, TierBadge, Timestamp } from "~/com
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDocument } from "~/docs/queries.server";
 import { renderRevision } from "~/docs/render.server";
-import { documentHref } from "~/docs/slug";
+import { documentHref, editHref, historyHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
-import { requireReader } from "~/auth/session.server";
+import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { reviewState } from "~/docs/review";
 
@@ -16,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireReader(request);
+  const viewer = await requireReader(request);
   const slug = (params["*"] ?? "").replace(/\/+$/, "");
   const { db } = await getRuntime();
   const detail = await getDocument(db, slug);
@@ -38,6 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     backlinks: detail.backlinks,
     html: rendered.html,
     toc: rendered.toc,
+    canEdit: viewer !== null && roleAtLeast(viewer.role, "editor"),
   };
 }
 
@@ -78,6 +79,14 @@ export default function DocumentPage() {
             <StatusBadge status={doc.status} />
             <span>
               Revision {doc.revision.number} · <Timestamp value={doc.revision.createdAt} /> · {doc.revision.author}
+            </span>
+            <span className="doc-actions">
+              {doc.canEdit ? (
+                <>
+                  <Link to={editHref(doc.slug)}>Edit</Link> ·{" "}
+                </>
+              ) : null}
+              <Link to={historyHref(doc.slug)}>History</Link>
             </span>
           </div>
           <h1>{doc.title}</h1>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { safeRedirectPath, signIn } from "~/auth/login.server";
@@ -6,6 +6,12 @@ import { assertSameOrigin, clientIp, getViewer, sessionCookieHeader } from "~/au
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Drillbook" }];
+
+/** Document responses take their headers from here: pass on the action's Retry-After (429). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter, "Cache-Control": "no-store" } : { "Cache-Control": "no-store" };
+};
 
 /** Where to go after signing in: a local path, never back to the sign-in, sign-out or setup pages. */
 function destination(value: unknown): string {
