@@ -2,9 +2,11 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { Database, Executor } from "../../db/client";
 import { documentSystems, slas, systemDependencies, systems, teams, type Sla } from "../../db/schema";
+import { CRITICAL_WINDOW_DAYS, ESCALATION_LEVELS } from "../../db/schema/catalog";
 import { recordAudit } from "../audit/audit.server";
 import { enqueueSearchUpdates } from "../docs/documents.server";
 import { canonicalJson } from "../docs/revision";
+import { slaFormValues } from "./admin-form";
 import { slaToEntry, systemColumnsFromEntry, systemToEntry, teamColumnsFromEntry, teamToEntry } from "./catalog-entries";
 import {
   slaFileSchema,
@@ -195,13 +197,35 @@ export async function getSystemEntry(db: Executor, slug: string): Promise<System
   return systemToEntry(row.system, row.ownerSlug, deps.map((d) => d.slug));
 }
 
-/** Options for the system form: teams and systems by name (slug, name). */
-export async function systemFormOptions(db: Database) {
-  const [teamRows, systemRows] = await Promise.all([
+/**
+ * Choices of the system form: teams and systems by name, each tier's SLA defaults (as form text,
+ * for the overrides' placeholders), critical-window days, escalation levels and time zones.
+ */
+export async function systemFormChoices(db: Database) {
+  const [teamRows, systemRows, tiers] = await Promise.all([
     db.select({ slug: teams.slug, name: teams.name }).from(teams).orderBy(asc(teams.name)),
     db.select({ slug: systems.slug, name: systems.name, tier: systems.tier }).from(systems).orderBy(asc(systems.name)),
+    listSlaEntries(db),
   ]);
-  return { teams: teamRows, systems: systemRows };
+  return {
+    teams: teamRows,
+    systems: systemRows,
+    tierDefaults: Object.fromEntries(tiers.map((t) => [String(t.tier), t.entry ? slaFormValues(t.entry) : null])),
+    windowDays: CRITICAL_WINDOW_DAYS,
+    escalationLevels: ESCALATION_LEVELS,
+    timeZones: timeZoneChoices(),
+  };
+}
+
+/** Time zones to suggest in forms: the runtime's IANA list plus the ones the demo organisation uses. */
+export function timeZoneChoices(): string[] {
+  const common = ["UTC", "Asia/Shanghai", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Europe/Warsaw", "Europe/London", "Europe/Paris", "America/New_York"];
+  return [...new Set([...common, ...Intl.supportedValuesOf("timeZone")])].sort();
+}
+
+/** The audit identity of a signed-in admin. */
+export function adminActor(viewer: { id: string; email: string }, ip: string | null): AdminActor {
+  return { actor: viewer.email, actorUserId: viewer.id, ip };
 }
 
 /**

@@ -11,6 +11,12 @@ export function DiffView({ lines, context = 3, label }: { lines: readonly DiffLi
   const items = collapseUnchanged(lines, context);
   return (
     <table className="diff" aria-label={label}>
+      <colgroup>
+        <col className="diff-num-col" />
+        <col className="diff-num-col" />
+        <col className="diff-marker-col" />
+        <col />
+      </colgroup>
       <thead className="visually-hidden">
         <tr>
           <th scope="col">Old line</th>

@@ -141,7 +141,9 @@ export function DocumentEditor({ mode, state, choices, slug }: { mode: "new" | "
             Their change (revision {conflict.base} → {conflict.current.number})
           </h3>
           <MetadataChanges changes={conflict.metadata} />
-          <DiffView lines={conflict.lines} label={`Changes from revision ${conflict.base} to ${conflict.current.number}`} />
+          <div className="diff-scroll">
+            <DiffView lines={conflict.lines} label={`Changes from revision ${conflict.base} to ${conflict.current.number}`} />
+          </div>
         </section>
       ) : null}
 

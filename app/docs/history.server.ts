@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { documents, revisions, type DocumentKind, type RevisionMetadata } from "../../db/schema";
+import { documents, revisions, type RevisionMetadata } from "../../db/schema";
 import { diffRevisions, type RevisionDiff } from "./diff";
 
 /** One revision as the history, compare and conflict views need it. */
@@ -73,10 +73,7 @@ export async function listRevisions(db: Executor, slug: string) {
     .from(revisions)
     .where(eq(revisions.documentId, document.id))
     .orderBy(desc(revisions.number));
-  return {
-    document: document as { id: string; slug: string; title: string; kind: DocumentKind; currentRevision: number },
-    revisions: rows,
-  };
+  return { document, revisions: rows };
 }
 
 /**

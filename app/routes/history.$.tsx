@@ -137,17 +137,19 @@ export default function HistoryPage() {
                 {r.message || <span className="muted">—</span>}
                 {r.title !== doc.title ? <div className="small muted">Title: {r.title}</div> : null}
               </td>
-              <td className="history-actions">
-                {r.number > 1 ? <Link to={compareHref(doc.slug, r.number - 1, r.number)}>Changes</Link> : null}
-                {doc.canEdit && r.number !== doc.current ? (
-                  <Form method="post">
-                    <input type="hidden" name="revision" value={r.number} />
-                    <input type="hidden" name="baseRevision" value={doc.current} />
-                    <button type="submit" className="secondary small-button" disabled={navigation.state === "submitting"}>
-                      Restore
-                    </button>
-                  </Form>
-                ) : null}
+              <td>
+                <div className="history-actions">
+                  {r.number > 1 ? <Link to={compareHref(doc.slug, r.number - 1, r.number)}>Changes</Link> : null}
+                  {doc.canEdit && r.number !== doc.current ? (
+                    <Form method="post">
+                      <input type="hidden" name="revision" value={r.number} />
+                      <input type="hidden" name="baseRevision" value={doc.current} />
+                      <button type="submit" className="secondary small-button" disabled={navigation.state === "submitting"}>
+                        Restore
+                      </button>
+                    </Form>
+                  ) : null}
+                </div>
               </td>
             </tr>
           ))}

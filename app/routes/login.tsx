@@ -9,8 +9,10 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Drillbook" }];
 
 /** Document responses take their headers from here: pass on the action's Retry-After (429). */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers({ "Cache-Control": "no-store" });
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter, "Cache-Control": "no-store" } : { "Cache-Control": "no-store" };
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
 };
 
 /** Where to go after signing in: a local path, never back to the sign-in, sign-out or setup pages. */

@@ -7,7 +7,7 @@ import { monthlyDowntimeBudgetMinutes } from "~/catalog/sla";
 import { renderMarkdown } from "~/docs/markdown";
 import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
-import { requireReader } from "~/auth/session.server";
+import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -15,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireReader(request);
+  const viewer = await requireReader(request);
   const { db } = await getRuntime();
   const detail = await getSystem(db, params.slug ?? "");
   invariantResponse(detail, `No system has the slug "${params.slug}". See the list of systems.`);
@@ -23,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...detail,
     overridden: Object.keys(detail.system.slaOverrides),
     descriptionHtml: renderMarkdown(detail.system.description).html,
+    canAdmin: viewer ? roleAtLeast(viewer.role, "admin") : false,
   };
 }
 
@@ -34,7 +35,7 @@ function formatMinutes(minutes: number): string {
 }
 
 export default function SystemPage() {
-  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml } = useLoaderData<typeof loader>();
+  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml, canAdmin } = useLoaderData<typeof loader>();
   const mark = (key: string) => (overridden.includes(key) ? " (system override)" : "");
   return (
     <>
@@ -45,6 +46,12 @@ export default function SystemPage() {
         {system.name} <TierBadge tier={system.tier} />{" "}
         {system.lifecycle === "retired" ? <span className="badge badge-retired">retired</span> : null}
       </h1>
+      {canAdmin ? (
+        <p className="admin-links small">
+          <Link to={`/admin/systems/${system.slug}`}>Edit this system</Link>
+          <Link to={`/admin/audit?targetType=system&target=${encodeURIComponent(system.slug)}`}>Its audit log</Link>
+        </p>
+      ) : null}
       <div className="grid grid-2">
         <div>
           <section className="card markdown" dangerouslySetInnerHTML={{ __html: descriptionHtml || "<p>No description yet.</p>" }} />

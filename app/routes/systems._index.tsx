@@ -3,22 +3,30 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { TierBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listSystems } from "~/catalog/queries.server";
-import { requireReader } from "~/auth/session.server";
+import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Systems · Drillbook" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireReader(request);
+  const viewer = await requireReader(request);
   const { db } = await getRuntime();
-  return { systems: await listSystems(db) };
+  return { systems: await listSystems(db), canAdmin: viewer ? roleAtLeast(viewer.role, "admin") : false };
 }
 
 export default function SystemsPage() {
-  const { systems } = useLoaderData<typeof loader>();
+  const { systems, canAdmin } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Systems</h1>
+      {canAdmin ? (
+        <p className="admin-links small">
+          <Link to="/admin/systems">Edit systems</Link>
+          <Link to="/admin/systems/new">New system</Link>
+          <Link to="/admin/slas">SLA defaults</Link>
+          <Link to="/admin/audit">Audit log</Link>
+        </p>
+      ) : null}
       <p className="muted">The catalog: every system with its tier, owner team and the documents that cover it.</p>
       {systems.length === 0 ? (
         <p className="empty">

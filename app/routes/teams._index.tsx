@@ -3,22 +3,28 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { TierBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listTeams } from "~/catalog/queries.server";
-import { requireReader } from "~/auth/session.server";
+import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 
 export const meta: MetaFunction = () => [{ title: "Teams · Drillbook" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireReader(request);
+  const viewer = await requireReader(request);
   const { db } = await getRuntime();
-  return { teams: await listTeams(db) };
+  return { teams: await listTeams(db), canAdmin: viewer ? roleAtLeast(viewer.role, "admin") : false };
 }
 
 export default function TeamsPage() {
-  const { teams } = useLoaderData<typeof loader>();
+  const { teams, canAdmin } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Teams</h1>
+      {canAdmin ? (
+        <p className="admin-links small">
+          <Link to="/admin/teams">Edit teams</Link>
+          <Link to="/admin/audit?targetType=team">Audit log</Link>
+        </p>
+      ) : null}
       {teams.length === 0 ? (
         <p className="empty">
           No teams yet. Add them in <code>catalog/teams.yaml</code> (format in <code>content/README.md</code>) and import.

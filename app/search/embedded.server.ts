@@ -1,12 +1,23 @@
 /**
- * Embedded search engine: an in-process MiniSearch index (BM25+), for single-node installs and
- * tests. Nothing is persisted; the outbox worker or `reindex` fills it at start-up.
+ * Embedded search engine: an in-process index for single-node installs and tests. Nothing is
+ * persisted; the outbox worker or `reindex` fills it at start-up.
  *
  * Ranking follows Meilisearch's spirit with field boosts (title > alerts, tags > headings >
  * system names > body), typo tolerance by word length and prefix search on the word being typed.
+ *
+ * Scoring is MiniSearch's (BM25+ per field times the field's boost, prefix and fuzzy expansions
+ * weighted down, AND/OR trees whose scores add up, times the number of query terms matched) but
+ * computed here over the compact typed-array index of `inverted-index.ts`, which keeps using
+ * MiniSearch's radix tree (`SearchableMap`) for term look-up and typo tolerance. MiniSearch itself
+ * scored every posting of every query term into `Map`s before intersecting, so a query with a
+ * common word cost tens of milliseconds and its index took most of the heap. Here AND queries
+ * score their rarest word first and only look at its documents for the other words; filters
+ * become a byte mask checked per posting; only the requested page is sorted (top-k) and
+ * explained (which terms to highlight); facets are counted from per-document id arrays.
+ * Measured with `scripts/bench-search.ts` (10,000 generated documents, 600 queries).
  */
-import MiniSearch, { type Query, type SearchResult as MiniResult } from "minisearch";
 import { highlightHtml, snippetHtml, escapeHtml, SNIPPET_CHARS } from "./highlight";
+import { InvertedIndex, NO_HITS, type Expansion, type Hits } from "./inverted-index";
 import { queryWords, tokenize, warmTokenizer, type QueryWord } from "./tokenize";
 import {
   type FacetName,
@@ -32,6 +43,19 @@ export const EMBEDDED_FIELD_BOOSTS = {
 
 type IndexedField = keyof typeof EMBEDDED_FIELD_BOOSTS;
 const FIELDS = Object.keys(EMBEDDED_FIELD_BOOSTS) as IndexedField[];
+const TITLE = FIELDS.indexOf("title");
+const BODY = FIELDS.indexOf("body");
+const HIGHLIGHTED_FIELDS = [TITLE, BODY];
+
+/** MiniSearch's default weights of prefix and fuzzy matches (before the length adjustment). */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+
+/**
+ * At most this many distinct query terms (words and CamelCase parts) are searched; later words
+ * are ignored (Meilisearch stops at 10 words). A 32-bit mask per document tracks them.
+ */
+const MAX_QUERY_TERMS = 32;
 
 /** Default and maximum page sizes (`SearchQuery.limit`). */
 export const DEFAULT_LIMIT = 20;
@@ -50,7 +74,7 @@ export interface EmbeddedSearchOptions {
  * 0 typos below 5 characters, 1 typo for 5-8 characters, 2 typos from 9 characters.
  * Han terms get none (a 2-character Chinese word with 1 edit is another word).
  *
- * @returns a MiniSearch `fuzzy` value: `false` or a Levenshtein distance (1 or 2).
+ * @returns `false` or the maximum Levenshtein distance (1 or 2).
  */
 export function typoBudget(term: string): false | 1 | 2 {
   if (/\p{Script=Han}/u.test(term)) return false;
@@ -65,23 +89,22 @@ export function typoBudget(term: string): false | 1 | 2 {
  * Search semantics:
  * - Query words are combined with AND; when AND matches nothing, the same words are combined
  *   with OR (so a stray word does not empty the result, and documents matching more words rank
- *   first, because MiniSearch multiplies the score by the number of matched words).
+ *   first, because the score is multiplied by the number of matched query terms).
  * - A CamelCase query word matches as a whole (`KubePodCrashLooping`, also with typos or as a
  *   prefix); only when the whole word matches nothing are its parts AND-ed instead
  *   (`CrashLooping` finds `KubePodCrashLooping`, which is indexed with its parts too).
  * - Typos: see `typoBudget`, applied only to query words that are not in the index vocabulary
  *   (a word that exists is taken as meant; this keeps common words from dragging in their
- *   neighbours' posting lists). Prefix: the last word of the query (see `EmbeddedSearchOptions`).
+ *   neighbours' posting lists). Prefix: the last word of the query (see `EmbeddedSearchOptions`);
+ *   every vocabulary term starting with it matches, weighted down by the characters it adds.
  * - Filters: values within one filter are OR-ed, filters are AND-ed; archived documents are left
  *   out unless `filters.status` is given. Facets count every match after filters.
  * - Empty query: all documents that pass the filters, newest `updatedAt` first.
+ * - Equal scores rank in indexing order.
  *
- * Memory: the source documents are kept once, in a `Map` (id -> entry), for filters, facets,
- * snippets and hits; MiniSearch stores no fields of its own (filters read the entry through
- * MiniSearch's `filter` option). A `Map` of indexed terms to occurrence counts backs the typo rule
- * above and the choice of the rarest query word; it only grows until the next `replaceAll`.
- * Measured with `scripts/bench-search.ts`: about 140 MB of live heap for 10,000 documents of
- * 300-800 words.
+ * Memory: the source documents are kept once, as the index's per-document payload (for facets,
+ * snippets and hits); the index itself is typed arrays (see `inverted-index.ts`). The vocabulary
+ * only grows until the next `replaceAll`.
  */
 export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}): SearchEngine {
   const prefixMode = options.prefix ?? "last";
@@ -95,57 +118,49 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     return next;
   };
 
-  const entryOf = (doc: SearchDocument): Entry => ({
-    doc,
-    updated: Date.parse(doc.updatedAt) || 0,
-    facets: facetIds.idsOf(doc),
-  });
+  const addDocument = (index: InvertedIndex<Entry>, doc: SearchDocument) => {
+    index.remove(doc.id);
+    index.add(
+      doc.id,
+      FIELDS.map((field) => tokenize(fieldText(doc, field))),
+      { doc, updated: Date.parse(doc.updatedAt) || 0, facets: facetIds.idsOf(doc), archived: doc.status === "archived" },
+    );
+  };
 
   function search(query: SearchQuery): SearchResult {
     const t0 = performance.now();
     const current = state;
-    const { index, entries, vocabulary } = current;
+    const { index } = current;
     const limit = clampInt(query.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
     const offset = clampInt(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
-    const accept = filterPredicate(query.filters);
+    const table = tableOf(current);
+    const allow = hasFilters(query.filters) ? facetIds.allowMask(table, query.filters) : table.visible;
     const words = queryWords(query.q ?? "");
 
-    let matched: { entry: Entry; result?: MiniResult }[];
+    let matched: Int32Array;
+    let hits: SearchHit[];
     if (words.length === 0) {
-      current.newest ??= [...entries.values()].sort((a, b) => b.updated - a.updated || (a.doc.id < b.doc.id ? -1 : 1));
-      matched = [];
-      for (const entry of current.newest) if (accept(entry.doc)) matched.push({ entry });
+      const newest = table.newest;
+      matched = new Int32Array(newest.length);
+      let n = 0;
+      for (let i = 0; i < newest.length; i++) if (allow[newest[i]] === 1) matched[n++] = newest[i];
+      matched = matched.subarray(0, n);
+      hits = Array.from(matched.subarray(offset, offset + limit), (slot) => toHit(index.payload(slot)!.doc));
     } else {
-      const fuzzy = (term: string) => (vocabulary.has(term) ? false : typoBudget(term));
-      const prefix = prefixFor(words, prefixMode);
-      const filter = (r: MiniResult) => {
-        const entry = entries.get(r.id as string);
-        if (entry === undefined || !accept(entry.doc)) return false;
-        r.entry = entry; // saves a second lookup below
-        return true;
-      };
-      // CamelCase words: the whole word when it matches anything, else its parts.
-      const resolved = words.map((w) => {
-        if (w.parts.length === 0) return w;
-        const wholeMatches = vocabulary.has(w.whole) || index.search(w.whole, { fuzzy, prefix }).length > 0;
-        return wholeMatches ? { ...w, parts: [] } : w;
-      });
-      const options = { filter, boost: EMBEDDED_FIELD_BOOSTS, fuzzy, prefix };
-      // MiniSearch scores every posting of every term before intersecting. Documents outside a
-      // candidate set (the matches of the rarest word, or the filtered documents) are skipped
-      // early through `boostDocument`, which makes AND queries with one rare word or a selective
-      // filter cost about as much as their result.
-      const candidates = candidateIds(resolved, vocabulary, entries, accept, query.filters, (q) => index.search(q, options));
-      const boostDocument = candidates ? (id: unknown) => (candidates.has(id as string) ? 1 : 0) : undefined;
-      let results = index.search(buildQuery(resolved, "AND"), { ...options, boostDocument });
-      if (results.length === 0 && resolved.length > 1) {
-        results = index.search(buildQuery(resolved, "OR"), options);
+      const plan = new QueryPlan(index, words, prefixMode);
+      let tree = plan.tree("AND");
+      let found = evaluate(index, tree, allow);
+      if (found.slots.length === 0 && plan.wordCount > 1) {
+        tree = plan.tree("OR");
+        found = evaluate(index, tree, allow);
       }
-      matched = results.map((result) => ({ entry: result.entry as Entry, result }));
+      matched = found.slots;
+      const ranked = rank(found, offset + limit).subarray(offset);
+      const terms = matchedTerms(index, tree, found, ranked);
+      hits = Array.from(ranked, (i, j) => toHit(index.payload(found.slots[i])!.doc, terms.title[j], terms.body[j]));
     }
 
-    const facets = facetIds.count(matched.map((m) => m.entry));
-    const hits = matched.slice(offset, offset + limit).map(({ entry, result }) => toHit(entry.doc, result));
+    const facets = facetIds.count(table, matched);
     return { hits, total: matched.length, facets, tookMs: performance.now() - t0 };
   }
 
@@ -158,25 +173,17 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
 
     upsert(input) {
       return serial(() => {
-        const { index, entries } = state;
-        for (const doc of input) {
-          if (entries.has(doc.id)) index.discard(doc.id);
-          index.add(doc);
-          entries.set(doc.id, entryOf(doc));
-        }
-        state.newest = undefined;
+        for (const doc of input) addDocument(state.index, doc);
+        state.index.maybeCompact();
+        state.table = undefined;
       });
     },
 
     remove(ids) {
       return serial(() => {
-        const { index, entries } = state;
-        for (const id of ids) {
-          if (!entries.has(id)) continue;
-          index.discard(id);
-          entries.delete(id);
-        }
-        state.newest = undefined;
+        for (const id of ids) state.index.remove(id);
+        state.index.maybeCompact();
+        state.table = undefined;
       });
     },
 
@@ -184,8 +191,12 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
       return serial(async () => {
         // Build aside and swap, so searches keep answering from the old index meanwhile.
         const next = emptyState();
-        for (const doc of input) next.entries.set(doc.id, entryOf(doc));
-        await next.index.addAllAsync([...next.entries.values()].map((e) => e.doc), { chunkSize: 50 });
+        let added = 0;
+        for (const doc of input) {
+          addDocument(next.index, doc);
+          if (++added % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        next.index.compact();
         state = next;
       });
     },
@@ -195,47 +206,100 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     },
 
     async health(): Promise<SearchHealth> {
-      return { ok: true, engine: "embedded", documents: state.entries.size };
+      return { ok: true, engine: "embedded", documents: state.index.size };
     },
   };
 }
 
-/** A document with what search needs precomputed. */
+/** What search needs of a document, kept as the index payload. */
 interface Entry {
   doc: SearchDocument;
   /** `updatedAt` in epoch milliseconds. */
   updated: number;
   /** Facet value ids (see `FacetRegistry`), each once. */
   facets: number[];
+  archived: boolean;
 }
 
 interface State {
-  index: MiniSearch<SearchDocument>;
-  entries: Map<string, Entry>;
-  /** Every term ever indexed into `index` -> number of occurrences (removals do not decrement). */
-  vocabulary: Map<string, number>;
-  /** Entries sorted newest first, for empty queries; cleared by every write. */
-  newest?: Entry[];
-}
-
-function emptyState(): State {
-  const vocabulary = new Map<string, number>();
-  return { index: newIndex(vocabulary), entries: new Map(), vocabulary };
+  index: InvertedIndex<Entry>;
+  /** Built by the first search after a write (writes may renumber slots). */
+  table?: SlotTable;
 }
 
 /**
- * Numbers every (facet, value) pair once, so counting facets over thousands of matches is a loop
- * of typed-array increments.
+ * Per-slot data that filters and facets read for thousands of documents per query, in flat
+ * typed arrays (following each document's own objects costs a cache miss or three per document).
+ */
+interface SlotTable {
+  /** 1 for the slots of non-archived documents (the unfiltered `allow` mask). */
+  visible: Uint8Array;
+  /** 1 for the slots of archived documents. */
+  archived: Uint8Array;
+  /** Facet value ids of slot `s`: `facetIds[facetStart[s] .. facetStart[s + 1]]`. */
+  facetStart: Int32Array;
+  facetIds: Uint32Array;
+  /** Slots of all documents, newest first, for empty queries. */
+  newest: Int32Array;
+}
+
+function emptyState(): State {
+  return { index: new InvertedIndex<Entry>(FIELDS.map((f) => EMBEDDED_FIELD_BOOSTS[f])) };
+}
+
+function tableOf(state: State): SlotTable {
+  if (state.table) return state.table;
+  const { index } = state;
+  const n = index.slotCount;
+  const visible = new Uint8Array(n);
+  const archived = new Uint8Array(n);
+  const facetStart = new Int32Array(n + 1);
+  const ids: number[] = [];
+  const live: number[] = [];
+  for (let slot = 0; slot < n; slot++) {
+    const entry = index.payload(slot);
+    if (entry) {
+      live.push(slot);
+      if (entry.archived) archived[slot] = 1;
+      else visible[slot] = 1;
+      for (const id of entry.facets) ids.push(id);
+    }
+    facetStart[slot + 1] = ids.length;
+  }
+  const entry = (slot: number) => index.payload(slot)!;
+  live.sort((a, b) => entry(b).updated - entry(a).updated || (entry(a).doc.id < entry(b).doc.id ? -1 : 1));
+  state.table = { visible, archived, facetStart, facetIds: Uint32Array.from(ids), newest: Int32Array.from(live) };
+  return state.table;
+}
+
+function fieldText(doc: SearchDocument, field: IndexedField): string {
+  const value = doc[field];
+  return Array.isArray(value) ? value.join("\n") : value;
+}
+
+function hasFilters(filters: SearchFilters | undefined): filters is SearchFilters {
+  return !!filters && Object.values(filters).some((v) => Array.isArray(v) && v.length > 0);
+}
+
+const FACET_BITS: Record<FacetName, number> = { kind: 1, system: 2, team: 4, tier: 8, status: 16 };
+
+/**
+ * Numbers every (facet, value) pair once, so filtering and counting facets over thousands of
+ * matches are loops over small typed arrays.
  */
 class FacetRegistry {
   private readonly ids = new Map<string, number>();
   private readonly facet: FacetName[] = [];
   private readonly value: string[] = [];
 
+  private key(facet: FacetName, value: string | number): string {
+    return `${facet}\u0000${value}`;
+  }
+
   idsOf(doc: SearchDocument): number[] {
     const out: number[] = [];
     const add = (facet: FacetName, value: string | number) => {
-      const key = `${facet}\u0000${value}`;
+      const key = this.key(facet, value);
       let id = this.ids.get(key);
       if (id === undefined) {
         id = this.facet.length;
@@ -253,11 +317,36 @@ class FacetRegistry {
     return out;
   }
 
-  count(entries: readonly Entry[]): Facets {
+  /** 1 for the slots whose document passes `filters` (archived ones only with a status filter). */
+  allowMask(table: SlotTable, filters: SearchFilters): Uint8Array {
+    const wanted = new Uint8Array(this.facet.length);
+    let required = 0;
+    for (const facet of Object.keys(FACET_BITS) as FacetName[]) {
+      const values = filters[facet];
+      if (!values || values.length === 0) continue;
+      required |= FACET_BITS[facet];
+      for (const v of values) {
+        const id = this.ids.get(this.key(facet, v));
+        if (id !== undefined) wanted[id] |= FACET_BITS[facet];
+      }
+    }
+    const { visible, archived, facetStart, facetIds } = table;
+    const archivedToo = (required & FACET_BITS.status) !== 0;
+    const mask = new Uint8Array(visible.length);
+    for (let slot = 0; slot < mask.length; slot++) {
+      if (visible[slot] === 0 && (archived[slot] === 0 || !archivedToo)) continue;
+      let got = 0;
+      for (let p = facetStart[slot], end = facetStart[slot + 1]; p < end; p++) got |= wanted[facetIds[p]];
+      if ((got & required) === required) mask[slot] = 1;
+    }
+    return mask;
+  }
+
+  count(table: SlotTable, slots: Int32Array): Facets {
     const counts = new Uint32Array(this.facet.length);
-    for (const entry of entries) {
-      const ids = entry.facets;
-      for (let i = 0; i < ids.length; i++) counts[ids[i]]++;
+    const { facetStart, facetIds } = table;
+    for (let i = 0; i < slots.length; i++) {
+      for (let p = facetStart[slots[i]], end = facetStart[slots[i] + 1]; p < end; p++) counts[facetIds[p]]++;
     }
     const facets: Facets = { kind: {}, system: {}, team: {}, tier: {}, status: {} };
     for (let id = 0; id < counts.length; id++) {
@@ -267,41 +356,118 @@ class FacetRegistry {
   }
 }
 
-function newIndex(vocabulary: Map<string, number>): MiniSearch<SearchDocument> {
-  return new MiniSearch<SearchDocument>({
-    idField: "id",
-    fields: FIELDS,
-    storeFields: [],
-    extractField: (doc, field) => {
-      const value = (doc as unknown as Record<string, unknown>)[field];
-      return Array.isArray(value) ? value.join("\n") : value;
-    },
-    tokenize: (text) => {
-      const terms = tokenize(text);
-      for (const t of terms) vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
-      return terms;
-    },
-    // `tokenize` already lower-cases and normalises; query terms arrive processed too.
-    processTerm: (term) => term,
-    searchOptions: { tokenize: (text) => [text], processTerm: (term) => term },
-  });
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/** A query tree: a leaf is one query term with its vocabulary expansions. */
+type QueryNode = QueryLeaf | { op: "AND" | "OR"; children: QueryNode[]; cost: number };
+
+interface QueryLeaf {
+  op: "TERM";
+  /** This term's bit in `Hits.masks`. */
+  bit: number;
+  expansions: Expansion[];
+  /** Postings to read: an upper bound of the documents it matches. */
+  cost: number;
 }
 
-/**
- * The MiniSearch query tree: `op` over the words; a CamelCase word is OR(whole, AND(parts)).
- * Leaves are single, already-processed terms (the search-time tokenizer is the identity).
- */
-function buildQuery(words: readonly QueryWord[], op: "AND" | "OR"): Query {
-  return {
-    combineWith: op,
-    queries: words.map((w) =>
-      w.parts.length > 0 ? { combineWith: "OR", queries: [w.whole, { combineWith: "AND", queries: w.parts }] } : w.whole,
-    ),
-  };
+/** The words of one query, resolved against the vocabulary. */
+class QueryPlan {
+  private readonly words: QueryWord[];
+  private readonly prefixed: Set<string>;
+  private readonly expanded = new Map<string, Expansion[]>();
+  private readonly bits = new Map<string, number>();
+
+  constructor(
+    private readonly index: InvertedIndex<Entry>,
+    words: readonly QueryWord[],
+    prefixMode: "last" | "all",
+  ) {
+    this.prefixed = prefixedTerms(words, prefixMode);
+    // CamelCase words: the whole word when it matches anything, else its parts.
+    const resolved = words.map((w) => (w.parts.length > 0 && this.matchesAnything(w.whole) ? { ...w, parts: [] } : w));
+    const terms = new Set<string>();
+    this.words = [];
+    for (const w of resolved) {
+      const next = new Set([...terms, w.whole, ...w.parts]);
+      if (next.size > MAX_QUERY_TERMS) break;
+      for (const t of next) terms.add(t);
+      this.words.push(w);
+    }
+  }
+
+  get wordCount(): number {
+    return this.words.length;
+  }
+
+  /** `op` over the words; a CamelCase word is OR(whole, AND(parts)). */
+  tree(op: "AND" | "OR"): QueryNode {
+    return branch(
+      op,
+      this.words.map((w) =>
+        w.parts.length > 0 ? branch("OR", [this.leaf(w.whole), branch("AND", w.parts.map((p) => this.leaf(p)))]) : this.leaf(w.whole),
+      ),
+    );
+  }
+
+  private leaf(term: string): QueryLeaf {
+    let bit = this.bits.get(term);
+    if (bit === undefined) {
+      bit = (1 << this.bits.size) >>> 0;
+      this.bits.set(term, bit);
+    }
+    const expansions = this.expansions(term);
+    let cost = 0;
+    for (const e of expansions) cost += this.index.postingCount(e.term);
+    return { op: "TERM", bit, expansions, cost };
+  }
+
+  private matchesAnything(term: string): boolean {
+    return this.index.termId(term) !== undefined || this.expansions(term).some((e) => this.index.hasDocuments(e.term));
+  }
+
+  /**
+   * The vocabulary terms a query term matches: itself (weight 1); when it is being typed, every
+   * longer term it starts (MiniSearch's prefix weight, lower the more characters are added); when
+   * it is not in the vocabulary, the terms within its typo budget (MiniSearch's fuzzy weight).
+   */
+  private expansions(term: string): Expansion[] {
+    let out = this.expanded.get(term);
+    if (out) return out;
+    const index = this.index;
+    out = [];
+    const id = index.termId(term);
+    if (id !== undefined) out.push({ term: id, weight: 1 });
+    const prefix = this.prefixed.has(term);
+    if (prefix) {
+      index.forEachPrefixed(term, (t) => {
+        const length = index.term(t).length;
+        const added = length - term.length;
+        if (added > 0) out!.push({ term: t, weight: (PREFIX_WEIGHT * length) / (length + 0.3 * added) });
+      });
+    }
+    const typos = id === undefined ? typoBudget(term) : false;
+    if (typos) {
+      for (const [t, [tid, distance]] of index.fuzzy(term, typos)) {
+        // A term the prefix already matched counts as a prefix match.
+        if (distance === 0 || (prefix && t.startsWith(term))) continue;
+        out.push({ term: tid, weight: (FUZZY_WEIGHT * t.length) / (t.length + distance) });
+      }
+    }
+    this.expanded.set(term, out);
+    return out;
+  }
 }
 
-/** MiniSearch `prefix` option: the terms of the word being typed, or all Latin terms. */
-function prefixFor(words: readonly QueryWord[], mode: "last" | "all"): (term: string) => boolean {
+function branch(op: "AND" | "OR", children: QueryNode[]): QueryNode {
+  if (children.length === 1) return children[0];
+  let cost = op === "AND" ? Infinity : 0;
+  for (const c of children) cost = op === "AND" ? Math.min(cost, c.cost) : cost + c.cost;
+  return { op, children, cost };
+}
+
+/** The query terms matched as prefixes: those of the word being typed, or all Latin terms. */
+function prefixedTerms(words: readonly QueryWord[], mode: "last" | "all"): Set<string> {
   const prefixed = new Set<string>();
   for (const w of words) {
     if (mode === "all" ? !/\p{Script=Han}/u.test(w.whole) : w.prefix) {
@@ -310,95 +476,183 @@ function prefixFor(words: readonly QueryWord[], mode: "last" | "all"): (term: st
       if (w.parts.length > 0) prefixed.add(w.parts[w.parts.length - 1]);
     }
   }
-  return (term) => prefixed.has(term);
+  return prefixed;
 }
 
 /**
- * Ids that can possibly match an AND query, when that set is small enough to be worth pruning
- * with (under a quarter of the documents); `undefined` otherwise.
- *
- * Source: the rarest exact (non-prefix, known) word's own matches (`searchWord`), else the
- * documents that pass the filters when filters were given.
+ * Matches and scores of a query tree among the `allow`ed slots. An AND scores its cheapest child
+ * first and each further child only over the documents that are still candidates, then adds the
+ * children's scores up in query order (so the result does not depend on the evaluation order).
  */
-function candidateIds(
-  words: readonly QueryWord[],
-  vocabulary: ReadonlyMap<string, number>,
-  entries: ReadonlyMap<string, Entry>,
-  accept: (doc: SearchDocument) => boolean,
-  filters: SearchFilters | undefined,
-  searchWord: (query: Query) => MiniResult[],
-): Set<string> | undefined {
-  const budget = entries.size / 4;
-  if (words.length > 1) {
-    let rarest: QueryWord | undefined;
-    let rarestCount = Infinity;
-    for (const w of words) {
-      const count = vocabulary.get(w.whole);
-      if (w.prefix || w.parts.length > 0 || count === undefined) continue;
-      if (count < rarestCount) {
-        rarest = w;
-        rarestCount = count;
+function evaluate(index: InvertedIndex<Entry>, node: QueryNode, allow: Uint8Array): Hits {
+  if (node.op === "TERM") return index.score(node.expansions, allow, node.bit);
+  if (node.op === "OR") {
+    let out = NO_HITS;
+    for (const child of node.children) out = combine(out, evaluate(index, child, allow), false);
+    return out;
+  }
+  const order = node.children.map((_, i) => i).sort((a, b) => node.children[a].cost - node.children[b].cost);
+  const results: Hits[] = new Array(order.length);
+  let candidates = allow;
+  for (let i = 0; i < order.length; i++) {
+    const hits = evaluate(index, node.children[order[i]], candidates);
+    if (hits.slots.length === 0) return NO_HITS;
+    results[order[i]] = hits;
+    if (i < order.length - 1) {
+      candidates = new Uint8Array(allow.length);
+      for (let j = 0; j < hits.slots.length; j++) candidates[hits.slots[j]] = 1;
+    }
+  }
+  return results.reduce((a, b) => combine(a, b, true));
+}
+
+/** Intersection (`and`) or union of two sorted hit lists; scores add up, masks are OR-ed. */
+function combine(a: Hits, b: Hits, and: boolean): Hits {
+  if (!and && a.slots.length === 0) return b;
+  if (!and && b.slots.length === 0) return a;
+  const cap = and ? Math.min(a.slots.length, b.slots.length) : a.slots.length + b.slots.length;
+  const slots = new Int32Array(cap);
+  const scores = new Float64Array(cap);
+  const masks = new Uint32Array(cap);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.slots.length && j < b.slots.length) {
+    const x = a.slots[i];
+    const y = b.slots[j];
+    if (x === y) {
+      slots[n] = x;
+      scores[n] = a.scores[i] + b.scores[j];
+      masks[n++] = a.masks[i++] | b.masks[j++];
+    } else if (x < y) {
+      if (!and) {
+        slots[n] = x;
+        scores[n] = a.scores[i];
+        masks[n++] = a.masks[i];
       }
-    }
-    // Occurrences bound the number of documents from above.
-    if (rarest && rarestCount < budget) {
-      return new Set(searchWord(buildQuery([rarest], "AND")).map((r) => r.id as string));
+      i++;
+    } else {
+      if (!and) {
+        slots[n] = y;
+        scores[n] = b.scores[j];
+        masks[n++] = b.masks[j];
+      }
+      j++;
     }
   }
-  const filtered = filters && Object.values(filters).some((v) => Array.isArray(v) && v.length > 0);
-  if (!filtered) return undefined;
-  const ids = new Set<string>();
-  for (const [id, entry] of entries) {
-    if (accept(entry.doc) && ids.add(id).size > budget) return undefined;
-  }
-  return ids;
-}
-
-/** Returns a predicate for `filters`; archived documents fail unless a status filter is given. */
-function filterPredicate(filters: SearchFilters | undefined): (doc: SearchDocument) => boolean {
-  const kind = nonEmptySet(filters?.kind);
-  const system = nonEmptySet(filters?.system);
-  const team = nonEmptySet(filters?.team);
-  const tier = nonEmptySet(filters?.tier);
-  const status = nonEmptySet(filters?.status);
-  return (doc) =>
-    (status ? status.has(doc.status) : doc.status !== "archived") &&
-    (!kind || kind.has(doc.kind)) &&
-    (!system || doc.systems.some((s) => system.has(s))) &&
-    (!team || doc.teams.some((t) => team.has(t))) &&
-    (!tier || doc.tiers.some((t) => tier.has(t)));
-}
-
-function nonEmptySet<T>(values: readonly T[] | undefined): Set<T> | undefined {
-  return values && values.length > 0 ? new Set(values) : undefined;
-}
-
-function toHit(doc: SearchDocument, result: MiniResult | undefined): SearchHit {
-  let titleHtml: string;
-  let snippet: string;
-  if (result) {
-    const titleTerms: string[] = [];
-    const bodyTerms: string[] = [];
-    for (const [term, fields] of Object.entries(result.match)) {
-      if (fields.includes("title")) titleTerms.push(term);
-      if (fields.includes("body")) bodyTerms.push(term);
+  if (!and) {
+    for (; i < a.slots.length; i++, n++) {
+      slots[n] = a.slots[i];
+      scores[n] = a.scores[i];
+      masks[n] = a.masks[i];
     }
-    titleHtml = titleTerms.length > 0 ? highlightHtml(doc.title, titleTerms) : escapeHtml(doc.title);
-    snippet = snippetHtml(doc.body, bodyTerms, SNIPPET_CHARS);
-  } else {
-    titleHtml = escapeHtml(doc.title);
-    snippet = snippetHtml(doc.body, [], SNIPPET_CHARS);
+    for (; j < b.slots.length; j++, n++) {
+      slots[n] = b.slots[j];
+      scores[n] = b.scores[j];
+      masks[n] = b.masks[j];
+    }
   }
+  return { slots: slots.subarray(0, n), scores: scores.subarray(0, n), masks: masks.subarray(0, n) };
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Indexes into `hits` of the best `k` documents, best first: score times the number of query
+ * terms matched (MiniSearch's "quality"), then indexing order. Selects with a bounded heap, so
+ * only `k` of possibly thousands of matches are sorted.
+ */
+function rank(hits: Hits, k: number): Uint32Array {
+  const n = hits.slots.length;
+  k = Math.min(k, n);
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) score[i] = hits.scores[i] * popcount(hits.masks[i]);
+  // `hits` is ascending by slot, so the index breaks ties by indexing order.
+  const before = (a: number, b: number) => score[a] > score[b] || (score[a] === score[b] && a < b);
+  if (k === 0) return new Uint32Array(0);
+  if (k * 4 >= n) {
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    all.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    return all.subarray(0, k);
+  }
+  // Max-heap on "worst first" of the k best so far.
+  const heap = new Uint32Array(k);
+  let size = 0;
+  const siftDown = (from: number) => {
+    let p = from;
+    for (;;) {
+      const l = 2 * p + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const worst = r < size && before(heap[l], heap[r]) ? r : l;
+      if (!before(heap[p], heap[worst])) break;
+      [heap[p], heap[worst]] = [heap[worst], heap[p]];
+      p = worst;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    if (size < k) {
+      let c = size++;
+      heap[c] = i;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!before(heap[p], heap[c])) break;
+        [heap[p], heap[c]] = [heap[c], heap[p]];
+        c = p;
+      }
+    } else if (before(i, heap[0])) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+}
+
+/**
+ * The vocabulary terms to highlight in the title and body of the ranked documents: the
+ * expansions of every query term the document matched, found in its own postings.
+ */
+function matchedTerms(index: InvertedIndex<Entry>, tree: QueryNode, hits: Hits, ranked: Uint32Array): { title: string[][]; body: string[][] } {
+  const title = Array.from(ranked, () => [] as string[]);
+  const body = Array.from(ranked, () => [] as string[]);
+  if (ranked.length === 0) return { title, body };
+  const mark = new Uint8Array(index.slotCount);
+  const position = new Map<number, number>();
+  ranked.forEach((i, j) => {
+    mark[hits.slots[i]] = 1;
+    position.set(hits.slots[i], j);
+  });
+  const visit = (node: QueryNode) => {
+    if (node.op !== "TERM") return node.children.forEach(visit);
+    const terms = node.expansions.map((e) => e.term);
+    index.forEachPosting(terms, HIGHLIGHTED_FIELDS, mark, (slot, term, field) => {
+      const j = position.get(slot)!;
+      if ((hits.masks[ranked[j]] & node.bit) === 0) return;
+      const list = field === TITLE ? title[j] : body[j];
+      const text = index.term(term);
+      if (!list.includes(text)) list.push(text);
+    });
+  };
+  visit(tree);
+  return { title, body };
+}
+
+function toHit(doc: SearchDocument, titleTerms: readonly string[] = [], bodyTerms: readonly string[] = []): SearchHit {
   return {
     id: doc.id,
     slug: doc.slug,
     title: doc.title,
-    titleHtml,
+    titleHtml: titleTerms.length > 0 ? highlightHtml(doc.title, titleTerms) : escapeHtml(doc.title),
     kind: doc.kind,
     status: doc.status,
     systems: doc.systems,
     alerts: doc.alerts,
-    snippet,
+    snippet: snippetHtml(doc.body, bodyTerms, SNIPPET_CHARS),
     sourcePath: doc.sourcePath,
     updatedAt: doc.updatedAt,
   };
