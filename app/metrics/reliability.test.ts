@@ -471,7 +471,7 @@ describe("recurrence rate (Metrics 7)", () => {
     inc({ id: "H4", systems: ["reports"], rootCauseCategory: "hardware", startedAt: "2025-12-31T00:00:00Z" }),
     // March.
     inc({ id: "H3", systems: ["pay"], rootCauseCategory: "unknown", startedAt: "2026-03-01T00:00:00Z" }),
-    // Shares pay + software_defect with H1, 64 days earlier (Jan 5 -> Mar 10: 26 + 28 + 10 - 0 = 64) -> recurs.
+    // Shares pay + software_defect with H1, 64 days earlier (Jan 5 -> Mar 10: 26 + 28 + 10) -> recurs.
     inc({ id: "X1", systems: ["pay", "ledger"], rootCauseCategory: "software_defect", startedAt: "2026-03-10T00:00:00Z" }),
     // Explicitly linked to X1 (different category) -> recurs by link.
     inc({ id: "X2", systems: ["ledger"], rootCauseCategory: "configuration", startedAt: "2026-03-12T00:00:00Z", recurrenceOf: "X1" }),
@@ -511,7 +511,7 @@ describe("recurrence rate (Metrics 7)", () => {
     expect(r.value).toBe(0.5); // X1 recurs of H1: 1 / 2
   });
 
-  it("an incident 91 days later does not recur; same start instant is not 'earlier'", () => {
+  it("just over 90 days does not recur; the same start instant is not 'earlier'", () => {
     const a = inc({ id: "a", systems: ["pay"], rootCauseCategory: "change", startedAt: "2025-12-30T23:59:00Z" });
     const b = inc({ id: "b", systems: ["pay"], rootCauseCategory: "change", startedAt: "2026-03-31T00:00:00Z" });
     expect(isRecurrenceOf(b, a)).toBeNull(); // 90 days + 1 minute

@@ -725,7 +725,7 @@ export function actionClosure(actions: readonly CorrectiveActionRow[], period: P
     if (state === "wont_do") wontDo.push(action.id);
     else if (dueEnd > t) notYetDue.push(action.id);
     else if (state === "done_without_closed_at") incomplete.push({ id: action.id, reason: "missing_closed_at" });
-    else if (state === "done" && action.closedAt!.getTime() < dueEnd) onTime.push(item);
+    else if (state === "done" && action.closedAt !== null && action.closedAt.getTime() < dueEnd) onTime.push(item);
     else late.push(item);
   }
 
