@@ -166,20 +166,79 @@ export function queryWords(q: string): QueryWord[] {
 }
 
 /**
- * The terms MiniSearch reports as matched belong to these source texts; this finds where they
+ * The terms the engine reports as matched belong to these source texts; this finds where they
  * occur so they can be highlighted. A Latin term matches a whole word or a CamelCase part of one
  * (case-insensitively, at word or case boundaries); a Han term matches anywhere (jieba segments are
- * substrings of the original text). One native regex scan finds the candidates.
+ * substrings of the original text). Where two terms start at the same place the longer one wins,
+ * and the text a match covers is not searched again.
+ *
+ * The candidates are found with `indexOf` in a lower-cased copy of the text (no regular
+ * expression to compile per set of terms, which cost more than the search itself); texts whose
+ * lower-cased form has another length (a few non-Latin letters) are scanned with one
+ * case-insensitive regular expression instead.
  *
  * @param text original (not normalised) text.
- * @param terms lower-cased index terms to find (as returned in MiniSearch `result.terms`).
+ * @param terms lower-cased index terms to find.
  * @param stopWithin when given, scanning stops as soon as the last `stopWithin` characters
- *   scanned hold every term (a snippet window cannot do better), which saves scanning long bodies.
+ *   scanned hold every term (a snippet window cannot do better), which saves work on long bodies.
  * @returns non-overlapping `[start, end)` UTF-16 offsets into `text`, sorted, each with the term.
  */
 export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?: number): TermSpan[] {
-  const re = termsRegExp(terms);
-  if (!re || !text) return [];
+  if (!text) return [];
+  const list = sortedTerms(terms);
+  if (list.length === 0) return [];
+  const lower = text.toLowerCase();
+  if (lower.length !== text.length) return findTermSpansRegExp(text, list, stopWithin);
+
+  // Every occurrence, as start * list.length + term index: sorted, this is text order with the
+  // longest term first at each start (as the regular expression alternation `longest|...` did).
+  const keys: number[] = [];
+  const T = list.length;
+  for (let t = 0; t < T; t++) {
+    const term = list[t];
+    for (let i = lower.indexOf(term); i >= 0; i = lower.indexOf(term, i + 1)) keys.push(i * T + t);
+  }
+  if (keys.length === 0) return [];
+  const sorted = Float64Array.from(keys).sort();
+
+  const spans: TermSpan[] = [];
+  const lastSeen = stopWithin === undefined ? undefined : new Map<string, number>();
+  let scanned = 0; // like a regular expression's lastIndex: matches do not overlap
+  let prevStart = -1;
+  for (let k = 0; k < sorted.length; k++) {
+    const t = sorted[k] % T;
+    const start = (sorted[k] - t) / T;
+    if (start === prevStart) continue; // a shorter term at the same place
+    prevStart = start;
+    if (start < scanned) continue;
+    const term = list[t];
+    const end = start + term.length;
+    if (!HAN.test(term[0]) && !(leftBoundary(text, start) && rightBoundary(text, end))) continue;
+    spans.push({ start, end, term });
+    scanned = end;
+    if (lastSeen && stopWithin !== undefined) {
+      lastSeen.set(term, start);
+      if (lastSeen.size >= T && allSeenWithin(lastSeen, end - stopWithin)) break;
+    }
+  }
+  return mergeSpans(spans);
+}
+
+function allSeenWithin(lastSeen: ReadonlyMap<string, number>, from: number): boolean {
+  for (const s of lastSeen.values()) if (s < from) return false;
+  return true;
+}
+
+/** Distinct non-empty terms, longest first (then alphabetical). */
+function sortedTerms(terms: Iterable<string>): string[] {
+  const list = [...new Set(terms)].filter((t) => t.length > 0);
+  return list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+}
+
+/** `findTermSpans` for texts whose lower-cased form has another length. */
+function findTermSpansRegExp(text: string, list: readonly string[], stopWithin?: number): TermSpan[] {
+  const re = termsRegExp(list);
+  if (!re) return [];
   const spans: TermSpan[] = [];
   const lastSeen = new Map<string, number>();
   const wanted = re.termCount;
@@ -196,11 +255,7 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
     spans.push({ start, end, term });
     if (stopWithin !== undefined) {
       lastSeen.set(term, start);
-      if (lastSeen.size >= wanted) {
-        let all = true;
-        for (const s of lastSeen.values()) if (s < end - stopWithin) all = false;
-        if (all) break;
-      }
+      if (lastSeen.size >= wanted && allSeenWithin(lastSeen, end - stopWithin)) break;
     }
   }
   return mergeSpans(spans);
@@ -208,11 +263,9 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
 
 const regExpCache = new Map<string, { pattern: RegExp; termCount: number }>();
 
-/** One case-insensitive alternation of the terms, longest first; cached (terms repeat per query). */
-function termsRegExp(terms: Iterable<string>): { pattern: RegExp; termCount: number } | undefined {
-  const list = [...new Set(terms)].filter((t) => t.length > 0);
+/** One case-insensitive alternation of the terms (distinct, longest first); cached. */
+function termsRegExp(list: readonly string[]): { pattern: RegExp; termCount: number } | undefined {
   if (list.length === 0) return undefined;
-  list.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const key = list.join("\u0000");
   let entry = regExpCache.get(key);
   if (!entry) {
