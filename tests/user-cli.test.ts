@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-describe("npm run user", () => {
+// Each run starts tsx and migrates PGlite: seconds each, more on a busy machine.
+describe("npm run user", { timeout: 180_000 }, () => {
   it("creates an account, prints a token once, and resets a password", async () => {
     const create = await runScript("scripts/user.ts", ["create", "--email", "Ops.Lead@lhb.example", "--role", "admin", "--name", "Ops Lead", "--password", "cli-password-1"], { DATA_DIR: dataDir });
     expect(create.output).toContain("Created admin ops.lead@lhb.example (Ops Lead).");

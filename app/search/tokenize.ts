@@ -190,32 +190,26 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
   const lower = text.toLowerCase();
   if (lower.length !== text.length) return findTermSpansRegExp(text, list, stopWithin);
 
-  // Every occurrence, as start * list.length + term index: sorted, this is text order with the
-  // longest term first at each start (as the regular expression alternation `longest|...` did).
-  const keys: number[] = [];
+  // A merge of one `indexOf` cursor per term, in text order; at one start the longest term
+  // (lowest index) is the candidate, as with the alternation `longest|...|shortest`.
   const T = list.length;
-  for (let t = 0; t < T; t++) {
-    const term = list[t];
-    for (let i = lower.indexOf(term); i >= 0; i = lower.indexOf(term, i + 1)) keys.push(i * T + t);
-  }
-  if (keys.length === 0) return [];
-  const sorted = Float64Array.from(keys).sort();
-
+  const next = list.map((term) => lower.indexOf(term));
   const spans: TermSpan[] = [];
   const lastSeen = stopWithin === undefined ? undefined : new Map<string, number>();
-  let scanned = 0; // like a regular expression's lastIndex: matches do not overlap
-  let prevStart = -1;
-  for (let k = 0; k < sorted.length; k++) {
-    const t = sorted[k] % T;
-    const start = (sorted[k] - t) / T;
-    if (start === prevStart) continue; // a shorter term at the same place
-    prevStart = start;
-    if (start < scanned) continue;
+  for (;;) {
+    let t = -1;
+    for (let u = 0; u < T; u++) if (next[u] >= 0 && (t < 0 || next[u] < next[t])) t = u;
+    if (t < 0) break;
+    const start = next[t];
     const term = list[t];
     const end = start + term.length;
-    if (!HAN.test(term[0]) && !(leftBoundary(text, start) && rightBoundary(text, end))) continue;
+    const match = HAN.test(term[0]) || (leftBoundary(text, start) && rightBoundary(text, end));
+    // Like a regular expression's lastIndex: after a match, go on from its end, else from the
+    // next character.
+    const from = match ? end : start + 1;
+    for (let u = 0; u < T; u++) if (next[u] >= 0 && next[u] < from) next[u] = lower.indexOf(list[u], from);
+    if (!match) continue;
     spans.push({ start, end, term });
-    scanned = end;
     if (lastSeen && stopWithin !== undefined) {
       lastSeen.set(term, start);
       if (lastSeen.size >= T && allSeenWithin(lastSeen, end - stopWithin)) break;
@@ -281,9 +275,22 @@ function escapeRegExp(s: string): string {
 }
 
 const ALNUM = /[\p{L}\p{M}\p{N}]/u;
-const isAlnum = (c: string) => ALNUM.test(c) && !HAN.test(c);
-const isUpper = (c: string) => c !== c.toLowerCase();
-const isLowerOrDigit = (c: string) => c !== c.toUpperCase() || (c >= "0" && c <= "9");
+/** Letter, mark or digit that is not Han (ASCII answered without a regular expression). */
+const isAlnum = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+  return ALNUM.test(c) && !HAN.test(c);
+};
+const isUpper = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a;
+  return c !== c.toLowerCase();
+};
+const isLowerOrDigit = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  return c !== c.toUpperCase();
+};
 
 /** True when a Latin match may start at `i`: after a non-word character or at a case boundary. */
 function leftBoundary(text: string, i: number): boolean {
