@@ -12,6 +12,10 @@ export default defineConfig({
   resolve: {
     alias: { "~": path.resolve(__dirname, "app"), "#db": path.resolve(__dirname, "db") },
   },
+  optimizeDeps: {
+    // Native Node addons: never pre-bundled for the browser (they are only used on the server).
+    exclude: ["@node-rs/jieba", "@node-rs/argon2", "@electric-sql/pglite"],
+  },
   ssr: {
     // Native and Node-only packages stay external to the server bundle.
     external: ["@node-rs/jieba", "@electric-sql/pglite", "postgres", "proper-lockfile", "@node-rs/argon2"],

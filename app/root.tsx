@@ -72,6 +72,7 @@ function SiteHeader() {
         <NavLink to="/search">Search</NavLink>
         <NavLink to="/systems">Systems</NavLink>
         <NavLink to="/teams">Teams</NavLink>
+        {viewer && viewer.role !== "viewer" ? <NavLink to="/new?kind=runbook">New document</NavLink> : null}
       </nav>
       {location.pathname !== "/" && location.pathname !== "/search" && (
         <form className="header-search" action="/search" method="get" role="search">

@@ -1,7 +1,7 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentKind } from "../../db/schema/documents";
-import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema/documents";
+import { DOCUMENT_KINDS, DOCUMENT_STATUSES } from "../../db/schema/enums";
 import { KIND_LABELS, Timestamp } from "./badges";
 import { DiffView, MetadataChanges } from "./diff-view";
 import { EDITOR_FIELD_ORDER, type EditorState } from "~/docs/editor";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { DOCUMENT_KINDS, type DocumentKind } from "../../db/schema/documents";
+import { DOCUMENT_KINDS, type DocumentKind } from "../../db/schema/enums";
 import { KIND_LABELS } from "~/components/badges";
 import { DocumentEditor, NewDocumentLinks } from "~/components/document-editor";
 import { GeneralErrorBoundary } from "~/components/error-boundary";

@@ -20,6 +20,7 @@ import { highlightHtml, snippetHtml, escapeHtml, SNIPPET_CHARS } from "./highlig
 import { InvertedIndex, NO_HITS, type Expansion, type Hits } from "./inverted-index";
 import { queryWords, tokenize, warmTokenizer, type QueryWord } from "./tokenize";
 import {
+  FACET_NAMES,
   type FacetName,
   type Facets,
   type SearchDocument,
@@ -250,6 +251,9 @@ interface SlotTable {
   /** Facet value ids of slot `s`: `facetIds[facetStart[s] .. facetStart[s + 1]]`. */
   facetStart: Int32Array;
   facetIds: Uint32Array;
+  /** Slots with facet value id `v`: `valueSlots[valueStart[v] .. valueStart[v + 1]]`, ascending. */
+  valueStart: Int32Array;
+  valueSlots: Int32Array;
   /** Slots of all documents, newest first, for empty queries. */
   newest: Int32Array;
 }
@@ -277,9 +281,21 @@ function tableOf(state: State): SlotTable {
     }
     facetStart[slot + 1] = ids.length;
   }
+  const facetIds = Uint32Array.from(ids);
+  // The same pairs inverted: slots by facet value.
+  let values = 0;
+  for (const id of facetIds) values = Math.max(values, id + 1);
+  const valueStart = new Int32Array(values + 1);
+  for (const id of facetIds) valueStart[id + 1]++;
+  for (let v = 0; v < values; v++) valueStart[v + 1] += valueStart[v];
+  const cursor = valueStart.slice(0, values);
+  const valueSlots = new Int32Array(facetIds.length);
+  for (let slot = 0; slot < n; slot++) {
+    for (let p = facetStart[slot]; p < facetStart[slot + 1]; p++) valueSlots[cursor[facetIds[p]]++] = slot;
+  }
   const entry = (slot: number) => index.payload(slot)!;
   live.sort((a, b) => entry(b).updated - entry(a).updated || (entry(a).doc.id < entry(b).doc.id ? -1 : 1));
-  state.table = { visible, archived, facetStart, facetIds: Uint32Array.from(ids), newest: Int32Array.from(live) };
+  state.table = { visible, archived, facetStart, facetIds, valueStart, valueSlots, newest: Int32Array.from(live) };
   return state.table;
 }
 
@@ -291,8 +307,6 @@ function fieldText(doc: SearchDocument, field: IndexedField): string {
 function hasFilters(filters: SearchFilters | undefined): filters is SearchFilters {
   return !!filters && Object.values(filters).some((v) => Array.isArray(v) && v.length > 0);
 }
-
-const FACET_BITS: Record<FacetName, number> = { kind: 1, system: 2, team: 4, tier: 8, status: 16 };
 
 /**
  * Numbers every (facet, value) pair once, so filtering and counting facets over thousands of
@@ -328,29 +342,33 @@ class FacetRegistry {
     return out;
   }
 
-  /** 1 for the slots whose document passes `filters` (archived ones only with a status filter). */
+  /**
+   * 1 for the slots whose document passes `filters` (archived ones only with a status filter).
+   * Walks the slot lists of the requested values only: `passed[slot]` counts the filters a slot
+   * has passed so far, in order, so each filter counts once however many of its values match.
+   */
   allowMask(table: SlotTable, filters: SearchFilters): Uint8Array {
-    const wanted = new Uint8Array(this.facet.length);
-    let required = 0;
-    for (const facet of Object.keys(FACET_BITS) as FacetName[]) {
+    const { visible, archived, valueStart, valueSlots } = table;
+    const passed = new Uint8Array(visible.length);
+    let groups = 0;
+    for (const facet of FACET_NAMES) {
       const values = filters[facet];
       if (!values || values.length === 0) continue;
-      required |= FACET_BITS[facet];
       for (const v of values) {
         const id = this.ids.get(this.key(facet, v));
-        if (id !== undefined) wanted[id] |= FACET_BITS[facet];
+        if (id === undefined || id + 1 >= valueStart.length) continue;
+        for (let p = valueStart[id], end = valueStart[id + 1]; p < end; p++) {
+          const slot = valueSlots[p];
+          if (passed[slot] === groups) passed[slot] = groups + 1;
+        }
       }
+      groups++;
     }
-    const { visible, archived, facetStart, facetIds } = table;
-    const archivedToo = (required & FACET_BITS.status) !== 0;
-    const mask = new Uint8Array(visible.length);
-    for (let slot = 0; slot < mask.length; slot++) {
-      if (visible[slot] === 0 && (archived[slot] === 0 || !archivedToo)) continue;
-      let got = 0;
-      for (let p = facetStart[slot], end = facetStart[slot + 1]; p < end; p++) got |= wanted[facetIds[p]];
-      if ((got & required) === required) mask[slot] = 1;
+    const archivedToo = !!filters.status && filters.status.length > 0;
+    for (let slot = 0; slot < passed.length; slot++) {
+      passed[slot] = passed[slot] === groups && (visible[slot] === 1 || (archivedToo && archived[slot] === 1)) ? 1 : 0;
     }
-    return mask;
+    return passed;
   }
 
   count(table: SlotTable, slots: Int32Array): Facets {

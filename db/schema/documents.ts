@@ -2,18 +2,9 @@ import { sql, type InferSelectModel } from "drizzle-orm";
 import { date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { systems, teams } from "./catalog";
 
-export const DOCUMENT_KINDS = [
-  "runbook",
-  "contingency_plan",
-  "postmortem",
-  "inspection_report",
-  "drill_report",
-  "article",
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+import { DOCUMENT_KINDS, DOCUMENT_STATUSES, type DocumentKind, type DocumentStatus } from "./enums";
 
-export const DOCUMENT_STATUSES = ["draft", "published", "archived"] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export { DOCUMENT_KINDS, DOCUMENT_STATUSES, type DocumentKind, type DocumentStatus };
 
 /**
  * Everything about a document that is not its title or body, frozen in each revision.

@@ -91,7 +91,7 @@ describe("a new user", () => {
     // A rejected form keeps what was typed and points at the field.
     await page.locator("#field-markdown").fill(`${template}\n\nArchive check: \`pgbackrest check\`.\n`);
     await page.locator('button[name="intent"][value="save"]').click();
-    await expect(page.locator("#field-title")).toHaveAttribute("aria-invalid", "true");
+    expect(await page.locator("#field-title").getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator("#field-markdown").inputValue()).toContain("pgbackrest check");
 
     await page.locator("#field-title").fill("Ledger WAL archive failing");
