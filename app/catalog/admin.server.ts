@@ -86,7 +86,7 @@ const teamEntrySchema = teamFileSchema.element;
 const slaEntrySchema = slaFileSchema.element;
 const systemEntrySchema = systemFileSchema.element;
 
-/** Every field of `after` whose value differs from `before` (absent counts as null). */
+/** Every field of `after` whose value differs from `before` (absent counts as null); for a new entry (`before` null), its non-empty fields. */
 export function diffEntries(before: Record<string, unknown> | null, after: Record<string, unknown>): Changes {
   const changes: Changes = {};
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
@@ -94,6 +94,7 @@ export function diffEntries(before: Record<string, unknown> | null, after: Recor
     if (key === "slug" && before !== null) continue;
     const b = before?.[key] ?? null;
     const a = after[key] ?? null;
+    if (before === null && (a === "" || (Array.isArray(a) && a.length === 0))) continue;
     if (canonicalJson(b) !== canonicalJson(a)) changes[key] = { before: b, after: a };
   }
   return changes;

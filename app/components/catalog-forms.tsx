@@ -480,13 +480,16 @@ export function SystemForm({
 
 // -------------------------------------------------------------------------------------------- team
 
+/** The `form` value of the new-team form: not a possible slug, so a team named "new" stays editable. */
+export const NEW_TEAM_FORM = "(new)";
+
 /** One team's form (`slug` null: a new team). */
 export function TeamForm({ slug, values, errors }: { slug: string | null; values: TeamFormValues; errors: FieldErrors }) {
-  const p = `team-${slug ?? "new"}`;
+  const p = slug === null ? "new-team" : `team-${slug}`;
   return (
     <Form method="post" className="form admin-form" noValidate>
       <DefaultSave />
-      <input type="hidden" name="form" value={slug ?? "new"} />
+      <input type="hidden" name="form" value={slug ?? NEW_TEAM_FORM} />
       <ErrorSummary errors={errors} prefix={p} />
       <div className="grid grid-2-even">
         {slug === null ? (

@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { AdminNav, TeamForm, TimeZoneList } from "~/components/catalog-forms";
+import { AdminNav, NEW_TEAM_FORM, TeamForm, TimeZoneList } from "~/components/catalog-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp, requireRole } from "~/auth/session.server";
 import { readTeamForm, teamEntryFromForm, teamFormValues } from "~/catalog/admin-form";
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /**
- * POST /admin/teams (admins): `form=<team slug>` updates that team (team.update), `form=new`
+ * POST /admin/teams (admins): `form=<team slug>` updates that team (team.update), `form=(new)`
  * creates one (team.create); both audited, then back to the list with `?saved=<slug>`. A refused
  * save answers 400 with the field errors and what was typed, on that team's form.
  */
@@ -32,9 +32,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { db } = await getRuntime();
   const who = adminActor(viewer, clientIp(context));
   try {
-    const result = which === "new" ? await createTeam(db, teamEntryFromForm(values), who) : await updateTeam(db, which, teamEntryFromForm(values), who);
+    const result = which === NEW_TEAM_FORM ? await createTeam(db, teamEntryFromForm(values), who) : await updateTeam(db, which, teamEntryFromForm(values), who);
     if (!result.ok) return data({ form: which, values, errors: result.errors, formKey }, { status: 400 });
-    const slug = which === "new" ? values.slug.trim() : which;
+    const slug = which === NEW_TEAM_FORM ? values.slug.trim() : which;
     return redirect(`/admin/teams?saved=${encodeURIComponent(slug)}#team-${slug}`);
   } catch (error) {
     if (error instanceof CatalogNotFoundError) throw new Response(error.message, { status: 404 });
@@ -48,7 +48,7 @@ export default function AdminTeamsPage() {
   const [search] = useSearchParams();
   const saved = search.get("saved");
   const formProps = (slug: string | null, loaded: ReturnType<typeof teamFormValues>) =>
-    result && result.form === (slug ?? "new")
+    result && result.form === (slug ?? NEW_TEAM_FORM)
       ? { key: result.formKey, values: result.values, errors: result.errors }
       : { key: "loaded", values: loaded, errors: {} };
   return (

@@ -134,13 +134,9 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     const { index } = current;
     const limit = clampInt(query.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
     const offset = clampInt(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
-    const P = (globalThis as any).__phases as Record<string, number> | undefined; let tp = performance.now();
-    const lap = (k: string) => { if (P) { const n = performance.now(); P[k] = (P[k] ?? 0) + n - tp; tp = n; } };
     const table = tableOf(current);
     const allow = hasFilters(query.filters) ? facetIds.allowMask(table, query.filters) : table.visible;
-    lap(hasFilters(query.filters) ? "allowMask" : "allowVisible");
     const words = queryWords(query.q ?? "");
-    lap(words.some((w) => /\p{Script=Han}/u.test(w.whole)) ? "wordsZh" : "words");
 
     let matched: Int32Array;
     let hits: SearchHit[];
@@ -154,25 +150,18 @@ export function createEmbeddedSearchEngine(options: EmbeddedSearchOptions = {}):
     } else {
       const plan = new QueryPlan(index, words, prefixMode);
       let tree = plan.tree("AND");
-      lap("plan");
       let found = evaluate(index, tree, allow);
       if (found.slots.length === 0 && plan.wordCount > 1) {
         tree = plan.tree("OR");
         found = evaluate(index, tree, allow);
       }
       matched = found.slots;
-      lap("evaluate");
       const ranked = rank(found, offset + limit).subarray(offset);
-      lap("rank");
       const terms = matchedTerms(index, tree, found, ranked);
-      lap("matchedTerms");
       hits = Array.from(ranked, (i, j) => toHit(index.payload(found.slots[i])!.doc, terms.title[j], terms.body[j]));
-      lap(plan.wordCount > 1 ? "hitsMulti" : "hitsSingle");
     }
 
-    lap("hitsEmpty");
     const facets = facetIds.count(table, matched);
-    lap("facets");
     return { hits, total: matched.length, facets, tookMs: performance.now() - t0 };
   }
 
