@@ -24,11 +24,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { db } = await getRuntime();
   const vocabulary = await auditVocabulary(db);
   if (!parsed.ok) {
-    return data({ error: parsed.error, values: parsed.values, entries: [], total: 0, page: 1, vocabulary, query: "" }, { status: 400 });
+    return data({ error: parsed.error, values: parsed.values, entries: [], total: 0, page: 1, pageSize: AUDIT_PAGE_SIZE, vocabulary, query: "" }, { status: 400 });
   }
   const { entries, total } = await listAuditEntries(db, parsed.filters, { limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE });
   const query = new URLSearchParams(Object.entries(parsed.values).filter(([, v]) => v.trim() !== "")).toString();
-  return { error: null, values: parsed.values, entries, total, page, vocabulary, query };
+  return { error: null, values: parsed.values, entries, total, page, pageSize: AUDIT_PAGE_SIZE, vocabulary, query };
 }
 
 const TARGET_LINKS: Record<string, (target: string) => string> = {
@@ -39,8 +39,8 @@ const TARGET_LINKS: Record<string, (target: string) => string> = {
 };
 
 export default function AuditPage() {
-  const { error, values, entries, total, page, vocabulary, query } = useLoaderData<typeof loader>();
-  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const { error, values, entries, total, page, pageSize, vocabulary, query } = useLoaderData<typeof loader>();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
   const pageHref = (n: number) => `?${new URLSearchParams([...new URLSearchParams(query), ["page", String(n)]]).toString()}`;
   return (
     <>
