@@ -7,9 +7,9 @@
  * postings, so one query allocated tens of thousands of objects (p95 ~64 ms, ~140 MB of heap for
  * the index alone). This index keeps the same model and the same scores, in typed arrays:
  *
- * - Documents live in dense *slots* (0, 1, 2, ...): `fieldLength[slot * F + field]` is the number
- *   of distinct terms of the field (MiniSearch's field length), `alive[slot]` says whether the
- *   slot still holds a document. Removing a document only clears its slot.
+ * - Documents live in dense *slots* (0, 1, 2, ...): `fieldLength[field][slot]` is the number of
+ *   distinct terms of the field (MiniSearch's field length), `alive[slot]` says whether the slot
+ *   still holds a document. Removing a document only clears its slot.
  * - Terms get ids (`terms[id]`); MiniSearch's radix tree (`SearchableMap`) maps a term to its id
  *   and answers fuzzy (Levenshtein) look-ups; prefix look-ups binary-search an array of the ids
  *   sorted by term.
@@ -81,7 +81,8 @@ export class InvertedIndex<T> {
   private readonly payloads: (T | undefined)[] = [];
   private readonly slotById = new Map<string, number>();
   private alive = new Uint8Array(0);
-  private fieldLength = new Uint32Array(0);
+  /** Per field, by slot (field-major, so scoring a posting list reads it in order). */
+  private fieldLength: Uint32Array[];
   private postingsOf = new Uint32Array(0);
   private readonly totalLength: Float64Array;
 
@@ -108,6 +109,7 @@ export class InvertedIndex<T> {
 
   // Scratch for `score` (searches are synchronous, so one set per index is enough).
   private acc = new Float64Array(0);
+  private seen = new Uint8Array(0);
   private stamp = new Uint32Array(0);
   private touched = new Int32Array(0);
   private epoch = 0;
@@ -118,6 +120,7 @@ export class InvertedIndex<T> {
     this.fieldCount = boosts.length;
     this.boosts = Float64Array.from(boosts);
     this.totalLength = new Float64Array(boosts.length);
+    this.fieldLength = boosts.map(() => new Uint32Array(0));
     this.compactAfter = options.compactAfter ?? 50_000;
   }
 
@@ -149,13 +152,13 @@ export class InvertedIndex<T> {
     const slot = this.slotsUsed++;
     this.alive = ensure(this.alive, slot + 1);
     this.postingsOf = ensure(this.postingsOf, slot + 1);
-    this.fieldLength = ensure(this.fieldLength, (slot + 1) * F);
+    for (let f = 0; f < F; f++) this.fieldLength[f] = ensure(this.fieldLength[f], slot + 1);
     let postings = 0;
     const counts = this.counts;
     for (let f = 0; f < F; f++) {
       counts.clear();
       for (const t of fields[f] ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
-      this.fieldLength[slot * F + f] = counts.size;
+      this.fieldLength[f][slot] = counts.size;
       this.totalLength[f] += counts.size;
       for (const [t, tf] of counts) {
         const key = this.intern(t) * F + f;
@@ -179,7 +182,7 @@ export class InvertedIndex<T> {
     const slot = this.slotById.get(id);
     if (slot === undefined) return false;
     const F = this.fieldCount;
-    for (let f = 0; f < F; f++) this.totalLength[f] -= this.fieldLength[slot * F + f];
+    for (let f = 0; f < F; f++) this.totalLength[f] -= this.fieldLength[f][slot];
     this.alive[slot] = 0;
     this.liveCount--;
     this.deadPostings += this.postingsOf[slot];
@@ -244,12 +247,12 @@ export class InvertedIndex<T> {
       tfs[c] = logTf[i];
     }
 
-    const fieldLength = new Uint32Array(Math.max(live, 1) * F);
+    const fieldLength = this.fieldLength.map(() => new Uint32Array(live));
     const postingsOf = new Uint32Array(live);
     for (let s = 0; s < oldSlots; s++) {
       const to = renumber[s];
       if (to < 0) continue;
-      fieldLength.set(this.fieldLength.subarray(s * F, s * F + F), to * F);
+      for (let f = 0; f < F; f++) fieldLength[f][to] = this.fieldLength[f][s];
       postingsOf[to] = this.postingsOf[s];
       this.ids[to] = this.ids[s];
       this.payloads[to] = this.payloads[s];
@@ -274,6 +277,7 @@ export class InvertedIndex<T> {
     this.logByKey = undefined;
     this.deadPostings = 0;
     this.acc = new Float64Array(0);
+    this.seen = new Uint8Array(0);
     this.stamp = new Uint32Array(0);
     this.touched = new Int32Array(0);
     this.sortTerms();
@@ -346,8 +350,19 @@ export class InvertedIndex<T> {
     const N = this.liveCount;
     if (N === 0 || expansions.length === 0) return NO_HITS;
     this.prepareScratch();
-    const epoch = ++this.epoch;
-    const { acc, stamp, touched, fieldLength, mainStart, mainSlots, mainTfs, logSlot, logTf, docFreq } = this;
+    let postings = 0;
+    for (const { term } of expansions) postings += this.postingCount(term);
+    // Many postings: accumulate densely and collect with one pass over the slots; few: remember
+    // the slots touched (so a rare term does not pay for clearing and scanning every slot).
+    return postings > this.slotsUsed >>> 3 ? this.scoreDense(expansions, allow, bit) : this.scoreSparse(expansions, allow, bit);
+  }
+
+  private scoreDense(expansions: readonly Expansion[], allow: Uint8Array, bit: number): Hits {
+    const size = this.slotsUsed;
+    const { acc, seen, mainStart, mainSlots, mainTfs, logSlot, logTf, docFreq } = this;
+    acc.fill(0, 0, size);
+    seen.fill(0, 0, size);
+    const N = this.liveCount;
     const F = this.fieldCount;
     const { k, b, d } = BM25;
     const k1 = k + 1;
@@ -358,36 +373,28 @@ export class InvertedIndex<T> {
         const key = term * F + f;
         const df = docFreq[key];
         if (df === 0) continue;
-        const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-        const c = weight * this.boosts[f] * idf;
+        const c = weight * this.boosts[f] * Math.log(1 + (N - df + 0.5) / (df + 0.5));
         const avg = this.totalLength[f] / N;
         const kl = avg > 0 ? (k * b) / avg : 0;
+        const lengths = this.fieldLength[f];
         if (key < this.mainKeys) {
           for (let p = mainStart[key], end = mainStart[key + 1]; p < end; p++) {
             const s = mainSlots[p];
-            if (allow[s] !== 1) continue;
+            if (allow[s] === 0) continue;
             const tf = mainTfs[p];
-            const v = c * (d + (tf * k1) / (tf + kb + kl * fieldLength[s * F + f]));
-            if (stamp[s] === epoch) acc[s] += v;
-            else {
-              stamp[s] = epoch;
-              acc[s] = v;
-              touched[n++] = s;
-            }
+            acc[s] += c * (d + (tf * k1) / (tf + kb + kl * lengths[s]));
+            n += 1 - seen[s];
+            seen[s] = 1;
           }
         }
         if (this.logLength > 0) {
           for (const i of this.logPositions(key)) {
             const s = logSlot[i];
-            if (allow[s] !== 1) continue;
+            if (allow[s] === 0) continue;
             const tf = logTf[i];
-            const v = c * (d + (tf * k1) / (tf + kb + kl * fieldLength[s * F + f]));
-            if (stamp[s] === epoch) acc[s] += v;
-            else {
-              stamp[s] = epoch;
-              acc[s] = v;
-              touched[n++] = s;
-            }
+            acc[s] += c * (d + (tf * k1) / (tf + kb + kl * lengths[s]));
+            n += 1 - seen[s];
+            seen[s] = 1;
           }
         }
       }
@@ -395,17 +402,64 @@ export class InvertedIndex<T> {
     if (n === 0) return NO_HITS;
     const slots = new Int32Array(n);
     const scores = new Float64Array(n);
-    if (n > this.slotsUsed >>> 4) {
-      for (let s = 0, j = 0; j < n; s++) {
-        if (stamp[s] !== epoch) continue;
-        slots[j] = s;
-        scores[j++] = acc[s];
-      }
-    } else {
-      slots.set(touched.subarray(0, n));
-      slots.sort();
-      for (let j = 0; j < n; j++) scores[j] = acc[slots[j]];
+    for (let s = 0, j = 0; j < n; s++) {
+      if (seen[s] === 0) continue;
+      slots[j] = s;
+      scores[j++] = acc[s];
     }
+    return { slots, scores, masks: new Uint32Array(n).fill(bit) };
+  }
+
+  private scoreSparse(expansions: readonly Expansion[], allow: Uint8Array, bit: number): Hits {
+    if (this.epoch >= 0xfffffff0) {
+      this.stamp.fill(0);
+      this.epoch = 0;
+    }
+    const epoch = ++this.epoch;
+    const { acc, stamp, touched, mainStart, mainSlots, mainTfs, logSlot, logTf, docFreq } = this;
+    const N = this.liveCount;
+    const F = this.fieldCount;
+    const { k, b, d } = BM25;
+    const k1 = k + 1;
+    const kb = k * (1 - b);
+    let n = 0;
+    const add = (s: number, v: number) => {
+      if (stamp[s] === epoch) acc[s] += v;
+      else {
+        stamp[s] = epoch;
+        acc[s] = v;
+        touched[n++] = s;
+      }
+    };
+    for (const { term, weight } of expansions) {
+      for (let f = 0; f < F; f++) {
+        const key = term * F + f;
+        const df = docFreq[key];
+        if (df === 0) continue;
+        const c = weight * this.boosts[f] * Math.log(1 + (N - df + 0.5) / (df + 0.5));
+        const avg = this.totalLength[f] / N;
+        const kl = avg > 0 ? (k * b) / avg : 0;
+        const lengths = this.fieldLength[f];
+        if (key < this.mainKeys) {
+          for (let p = mainStart[key], end = mainStart[key + 1]; p < end; p++) {
+            const s = mainSlots[p];
+            if (allow[s] === 0) continue;
+            const tf = mainTfs[p];
+            add(s, c * (d + (tf * k1) / (tf + kb + kl * lengths[s])));
+          }
+        }
+        for (const i of this.logPositions(key)) {
+          const s = logSlot[i];
+          if (allow[s] === 0) continue;
+          const tf = logTf[i];
+          add(s, c * (d + (tf * k1) / (tf + kb + kl * lengths[s])));
+        }
+      }
+    }
+    if (n === 0) return NO_HITS;
+    const slots = touched.slice(0, n).sort();
+    const scores = new Float64Array(n);
+    for (let j = 0; j < n; j++) scores[j] = acc[slots[j]];
     return { slots, scores, masks: new Uint32Array(n).fill(bit) };
   }
 
@@ -476,12 +530,9 @@ export class InvertedIndex<T> {
     if (this.acc.length < n) {
       const cap = Math.max(64, n + (n >>> 2));
       this.acc = new Float64Array(cap);
+      this.seen = new Uint8Array(cap);
       this.stamp = new Uint32Array(cap);
       this.touched = new Int32Array(cap);
-      this.epoch = 0;
-    }
-    if (this.epoch >= 0xfffffff0) {
-      this.stamp.fill(0);
       this.epoch = 0;
     }
   }

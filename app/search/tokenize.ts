@@ -187,18 +187,29 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
   if (!text) return [];
   const list = sortedTerms(terms);
   if (list.length === 0) return [];
-  const lower = text.toLowerCase();
-  if (lower.length !== text.length) return findTermSpansRegExp(text, list, stopWithin);
+  const lower = new LowerPrefix(text);
 
   // A merge of one `indexOf` cursor per term, in text order; at one start the longest term
-  // (lowest index) is the candidate, as with the alternation `longest|...|shortest`.
+  // (lowest index) is the candidate, as with the alternation `longest|...|shortest`. A cursor is
+  // -1 when its term does not occur again, or `PENDING` when it does not occur again in the part
+  // lower-cased so far; occurrences are only taken once no pending term could come first.
   const T = list.length;
-  const next = list.map((term) => lower.indexOf(term));
+  const longest = list[0].length;
+  const next = list.map((term) => lower.find(term, 0));
   const spans: TermSpan[] = [];
   const lastSeen = stopWithin === undefined ? undefined : new Map<string, number>();
   for (;;) {
     let t = -1;
-    for (let u = 0; u < T; u++) if (next[u] >= 0 && (t < 0 || next[u] < next[t])) t = u;
+    let pending = false;
+    for (let u = 0; u < T; u++) {
+      if (next[u] === PENDING) pending = true;
+      else if (next[u] >= 0 && (t < 0 || next[u] < next[t])) t = u;
+    }
+    if (pending && (t < 0 || next[t] + longest > lower.end)) {
+      if (!lower.extend()) return findTermSpansRegExp(text, list, stopWithin);
+      for (let u = 0; u < T; u++) if (next[u] === PENDING || next[u] + longest > lower.end) next[u] = lower.find(list[u], Math.max(next[u], lower.searched[u] ?? 0));
+      continue;
+    }
     if (t < 0) break;
     const start = next[t];
     const term = list[t];
@@ -207,7 +218,7 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
     // Like a regular expression's lastIndex: after a match, go on from its end, else from the
     // next character.
     const from = match ? end : start + 1;
-    for (let u = 0; u < T; u++) if (next[u] >= 0 && next[u] < from) next[u] = lower.indexOf(list[u], from);
+    for (let u = 0; u < T; u++) if (next[u] >= 0 && next[u] < from) next[u] = lower.find(list[u], from);
     if (!match) continue;
     spans.push({ start, end, term });
     if (lastSeen && stopWithin !== undefined) {
@@ -216,6 +227,37 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
     }
   }
   return mergeSpans(spans);
+}
+
+const PENDING = -2;
+
+/**
+ * The lower-cased start of a text, extended (doubling) on demand: a scan that stops early does
+ * not lower-case (copy) the whole body.
+ */
+class LowerPrefix {
+  private lower = "";
+  /** Characters of the text lower-cased so far. */
+  end = 0;
+  readonly searched: number[] = [];
+
+  constructor(private readonly text: string) {
+    this.extend();
+  }
+
+  /** Lower-cases more of the text; false when lower-casing changed the length (no offsets). */
+  extend(): boolean {
+    this.end = Math.min(this.text.length, Math.max(1024, this.end * 2));
+    this.lower = this.end === this.text.length ? this.text.toLowerCase() : this.text.slice(0, this.end).toLowerCase();
+    return this.lower.length === this.end;
+  }
+
+  /** Next occurrence of `term` from `from`: its offset, -1 (none) or `PENDING` (not in the prefix). */
+  find(term: string, from: number): number {
+    const i = this.lower.indexOf(term, from);
+    if (i >= 0) return i;
+    return this.end === this.text.length ? -1 : PENDING;
+  }
 }
 
 function allSeenWithin(lastSeen: ReadonlyMap<string, number>, from: number): boolean {

@@ -65,14 +65,16 @@ describe("a new user", () => {
   it("signs out and signs in again through the login form (a wrong password is refused)", async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
-    await page.locator('header form[action="/logout"] button').first().click();
+    await page.locator("header summary").click();
+    await page.locator('header form[action="/logout"]:not(:has(input[name="everywhere"])) button').click();
+    await page.waitForURL((url) => url.pathname === "/login" || url.pathname === "/");
     await page.goto(`${server.url}/search?q=ledger`);
     expect(new URL(page.url()).pathname).toBe("/login");
 
     await page.locator("#login-email").fill(EMAIL);
     await page.locator("#login-password").fill("not the password");
     await page.locator('button[type="submit"]').click();
-    await expect(page.locator("main").textContent()).resolves.toContain("E-mail or password is wrong");
+    await page.getByText("E-mail or password is wrong").waitFor();
     expect(await page.locator("#login-email").inputValue()).toBe(EMAIL);
 
     await page.locator("#login-password").fill(PASSWORD);
@@ -91,7 +93,8 @@ describe("a new user", () => {
     // A rejected form keeps what was typed and points at the field.
     await page.locator("#field-markdown").fill(`${template}\n\nArchive check: \`pgbackrest check\`.\n`);
     await page.locator('button[name="intent"][value="save"]').click();
-    expect(await page.locator("#field-title").getAttribute("aria-invalid")).toBe("true");
+    await page.locator('#field-title[aria-invalid="true"]').waitFor();
+    await expect(page.locator("main").textContent()).resolves.toContain("Give a title");
     expect(await page.locator("#field-markdown").inputValue()).toContain("pgbackrest check");
 
     await page.locator("#field-title").fill("Ledger WAL archive failing");
@@ -172,5 +175,14 @@ describe("a new user", () => {
     expect(csv.headers()["content-type"]).toContain("text/csv");
     expect(await csv.text()).toContain("document.restore");
     await page.close();
+  });
+
+  it("refuses a cross-site write that carries the session cookie", async () => {
+    const response = await context.request.post(`${server.url}/edit/${SLUG}`, {
+      headers: { origin: "https://evil.example" },
+      form: { title: "Hijacked", markdown: "x", intent: "save", baseRevision: "6" },
+    });
+    expect(response.status()).toBe(403);
+    expect(await revisionNumber()).toBe(6);
   });
 });
