@@ -41,14 +41,17 @@ export function markSpans(text: string, spans: readonly TermSpan[], from = 0, to
   return html + plain(text.slice(pos, to));
 }
 
+/** Special characters, runs of whitespace and whitespace other than a space, in one pass. */
+const PLAIN = /[&<>"']|\s{2,}|[^\S ]/g;
+
 function plain(s: string): string {
-  return escapeHtml(s.replace(/\s+/g, " "));
+  return s.replace(PLAIN, (m) => HTML_ESCAPES[m] ?? " ");
 }
 
 /**
  * The whole of `text`, HTML-escaped, with occurrences of `terms` wrapped in `<mark>`.
  *
- * @param terms lower-cased index terms that matched (MiniSearch `result.terms` for this field).
+ * @param terms lower-cased index terms that matched in this text (reported by the engine).
  */
 export function highlightHtml(text: string, terms: Iterable<string>): string {
   return markSpans(text, findTermSpans(text, terms));

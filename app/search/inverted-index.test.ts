@@ -79,16 +79,22 @@ describe("InvertedIndex", () => {
     expectSameScores(incremental, fresh);
   });
 
-  it("finds prefixed terms added before and after the last compaction", () => {
-    const index = build(new Map([["a", [["replica"], ["replication report"]]]]));
+  it("finds longer terms with a prefix, added before and after the last compaction", () => {
+    const index = build(new Map([["a", [["rep", "replica"], ["replication", "report"]]]]));
     index.add("b", [["repair"], ["reply"]], "b");
-    const found: string[] = [];
-    index.forEachPrefixed("rep", (id) => found.push(index.term(id)));
-    expect(found.sort()).toEqual(["repair", "replica", "replication report", "reply"]);
+    expect(index.extensions("rep", 10).map((id) => index.term(id)).sort()).toEqual(["repair", "replica", "replication", "reply", "report"]);
     index.compact();
-    const again: string[] = [];
-    index.forEachPrefixed("repl", (id) => again.push(index.term(id)));
-    expect(again).toEqual(["replica", "replication report", "reply"]);
+    expect(index.extensions("repl", 10).map((id) => index.term(id))).toEqual(["replica", "replication", "reply"]);
+    expect(index.extensions("zzz", 10)).toEqual([]);
+  });
+
+  it("keeps the most frequent extensions of a prefix with many", () => {
+    const docs = new Map<string, string[][]>();
+    for (let i = 0; i < 200; i++) docs.set(`t${i}`, [[], [`inc${1000 + i}`, ...(i % 2 === 0 ? ["incident"] : []), ...(i % 3 === 0 ? ["increase"] : [])]]);
+    const index = build(docs);
+    const top = index.extensions("inc", 3).map((id) => index.term(id));
+    expect(top).toEqual(["incident", "increase", "inc1000"]);
+    expect(index.extensions("inc", 500)).toHaveLength(202);
   });
 
   it("reports whether a term still has documents", () => {

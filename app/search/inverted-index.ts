@@ -57,10 +57,35 @@ export interface InvertedIndexOptions {
   compactAfter?: number;
 }
 
+/** The first `k` items of `items` in `compare` order (a bounded heap; `items` is reordered). */
+export function selectTop<T>(items: T[], k: number, compare: (a: T, b: T) => number): T[] {
+  if (items.length <= k) return items.sort(compare);
+  // Max-heap (by `compare`, the worst item on top) of the best k seen so far.
+  const heap = items.slice(0, k);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= k) return;
+      const c = l + 1 < k && compare(heap[l + 1], heap[l]) > 0 ? l + 1 : l;
+      if (compare(heap[c], heap[i]) <= 0) return;
+      [heap[c], heap[i]] = [heap[i], heap[c]];
+      i = c;
+    }
+  };
+  for (let i = (k >> 1) - 1; i >= 0; i--) down(i);
+  for (let i = k; i < items.length; i++) {
+    if (compare(items[i], heap[0]) < 0) {
+      heap[0] = items[i];
+      down(0);
+    }
+  }
+  return heap.sort(compare);
+}
+
 type TypedArray = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array;
 
 /** Returns `a`, or a copy of it with room for at least `min` elements (capacity doubles). */
-function ensure<A extends TypedArray>(a: A, min: number): A {
+export function ensure<A extends TypedArray>(a: A, min: number): A {
   if (a.length >= min) return a;
   let n = Math.max(64, a.length * 2);
   while (n < min) n *= 2;
@@ -95,6 +120,8 @@ export class InvertedIndex<T> {
 
   // Postings.
   private docFreq = new Int32Array(0);
+  /** Per term: postings over all fields (like `docFreq`, removals count until compaction). */
+  private termPostings = new Int32Array(0);
   private mainKeys = 0;
   private mainStart = new Int32Array(1);
   private mainSlots = new Int32Array(0);
@@ -103,7 +130,10 @@ export class InvertedIndex<T> {
   private logSlot = new Int32Array(0);
   private logTf = new Uint16Array(0);
   private logLength = 0;
-  /** Log positions by key, built on the first search after a write. */
+  /**
+   * Log positions by key: built by the first search that needs it (not during a bulk load, which
+   * no search reads before `compact`), then kept up to date by `add`.
+   */
   private logByKey: Map<number, number[]> | undefined;
   private deadPostings = 0;
 
@@ -142,11 +172,16 @@ export class InvertedIndex<T> {
     return this.payloads[slot];
   }
 
+  slotOf(id: string): number | undefined {
+    return this.slotById.get(id);
+  }
+
   /**
    * Indexes a document. `fields[f]` are the terms of field `f` in order, with repetitions.
-   * The id must not be in the index (remove it first).
+   * The id must not be in the index (remove it first). Returns the document's slot (the next
+   * one: slots only grow until `compact`).
    */
-  add(id: string, fields: readonly (readonly string[])[], payload: T): void {
+  add(id: string, fields: readonly (readonly string[])[], payload: T): number {
     if (this.slotById.has(id)) throw new Error(`InvertedIndex: duplicate id ${id}`);
     const F = this.fieldCount;
     const slot = this.slotsUsed++;
@@ -161,8 +196,10 @@ export class InvertedIndex<T> {
       this.fieldLength[f][slot] = counts.size;
       this.totalLength[f] += counts.size;
       for (const [t, tf] of counts) {
-        const key = this.intern(t) * F + f;
+        const id = this.intern(t);
+        const key = id * F + f;
         this.docFreq[key]++;
+        this.termPostings[id]++;
         this.appendLog(key, slot, tf);
         postings++;
       }
@@ -174,7 +211,7 @@ export class InvertedIndex<T> {
     this.ids[slot] = id;
     this.payloads[slot] = payload;
     this.slotById.set(id, slot);
-    this.logByKey = undefined;
+    return slot;
   }
 
   /** Removes a document; false when the id is unknown. */
@@ -192,10 +229,12 @@ export class InvertedIndex<T> {
     return true;
   }
 
-  /** Compacts when the log and the removed documents' postings have grown large. */
-  maybeCompact(): void {
+  /** Compacts when the log and the removed documents' postings have grown large; true if it did. */
+  maybeCompact(): boolean {
     const pending = this.logLength + this.deadPostings;
-    if (pending > 0 && pending >= Math.max(this.compactAfter, this.mainSlots.length / 8)) this.compact();
+    if (pending === 0 || pending < Math.max(this.compactAfter, this.mainSlots.length / 8)) return false;
+    this.compact();
+    return true;
   }
 
   /**
@@ -220,8 +259,10 @@ export class InvertedIndex<T> {
     }
     for (let i = 0; i < this.logLength; i++) if (alive[logSlot[i]]) start[logKey[i] + 1]++;
     const docFreq = new Int32Array(Math.max(this.docFreq.length, keys));
+    const termPostings = new Int32Array(Math.max(this.termPostings.length, this.terms.length));
     for (let key = 0; key < keys; key++) {
       docFreq[key] = start[key + 1];
+      termPostings[(key / F) | 0] += start[key + 1];
       start[key + 1] += start[key];
     }
     const total = start[keys];
@@ -266,6 +307,7 @@ export class InvertedIndex<T> {
     this.mainSlots = slots;
     this.mainTfs = tfs;
     this.docFreq = docFreq;
+    this.termPostings = termPostings;
     this.fieldLength = fieldLength;
     this.postingsOf = postingsOf;
     this.alive = new Uint8Array(live).fill(1);
@@ -295,22 +337,39 @@ export class InvertedIndex<T> {
     return this.terms[id];
   }
 
-  /** Calls `fn` with the id of every vocabulary term that starts with `prefix` (itself included). */
-  forEachPrefixed(prefix: string, fn: (id: number) => void): void {
+  /**
+   * Ids of the vocabulary terms longer than `prefix` that start with it: all of them, or when
+   * there are more than `limit`, the `limit` with most postings (ties in term order).
+   */
+  extensions(prefix: string, limit: number): number[] {
+    const { terms, sorted, termPostings } = this;
+    // Every term starting with `prefix` sorts in [prefix, prefix + U+FFFF), `prefix` itself first.
+    let from = this.lowerBound(prefix);
+    const to = this.lowerBound(`${prefix}\uffff`);
+    if (from < to && terms[sorted[from]] === prefix) from++;
+    const out: number[] = [];
+    for (let i = from; i < to; i++) out.push(sorted[i]);
+    for (let id = this.sortedCount; id < terms.length; id++) {
+      if (terms[id].length > prefix.length && terms[id].startsWith(prefix)) out.push(id);
+    }
+    if (out.length <= limit) return out;
+    const order: number[] = [];
+    for (let i = 0; i < out.length; i++) order.push(i);
+    // Most postings first; `out` is in term order (the unsorted tail last), so index breaks ties.
+    return selectTop(order, limit, (a, b) => termPostings[out[b]] - termPostings[out[a]] || a - b).map((i) => out[i]);
+  }
+
+  /** Position in `sorted` of the first term not below `key`. */
+  private lowerBound(key: string): number {
     const { terms, sorted } = this;
     let lo = 0;
     let hi = this.sortedCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (terms[sorted[mid]] < prefix) lo = mid + 1;
+      if (terms[sorted[mid]] < key) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.sortedCount; i++) {
-      const id = sorted[i];
-      if (!terms[id].startsWith(prefix)) break;
-      fn(id);
-    }
-    for (let id = this.sortedCount; id < terms.length; id++) if (terms[id].startsWith(prefix)) fn(id);
+    return lo;
   }
 
   /** Vocabulary terms within `maxDistance` edits of `term`: term -> [id, distance]. */
@@ -320,9 +379,7 @@ export class InvertedIndex<T> {
 
   /** Upper bound of the documents a term matches, over all fields (its postings). */
   postingCount(id: number): number {
-    let n = 0;
-    for (let f = 0, key = id * this.fieldCount; f < this.fieldCount; f++, key++) n += this.docFreq[key];
-    return n;
+    return this.termPostings[id];
   }
 
   /** True when some document in the index (not a removed one) contains the term. */
@@ -493,6 +550,7 @@ export class InvertedIndex<T> {
       this.terms.push(t);
       this.termIds.set(t, id);
       this.docFreq = ensure(this.docFreq, (id + 1) * this.fieldCount);
+      this.termPostings = ensure(this.termPostings, id + 1);
     }
     return id;
   }
@@ -507,6 +565,11 @@ export class InvertedIndex<T> {
     this.logKey[i] = key;
     this.logSlot[i] = slot;
     this.logTf[i] = tf > 0xffff ? 0xffff : tf;
+    if (this.logByKey) {
+      const list = this.logByKey.get(key);
+      if (list) list.push(i);
+      else this.logByKey.set(key, [i]);
+    }
   }
 
   private static readonly NONE: readonly number[] = [];

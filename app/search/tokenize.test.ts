@@ -108,6 +108,30 @@ describe("findTermSpans", () => {
   it("finds nothing without terms", () => {
     expect(findTermSpans("anything", [])).toEqual([]);
   });
+
+  it("skips occurrences that are not at word or case boundaries", () => {
+    const text = "Podcast about pods, a Pod and kubePod";
+    expect(findTermSpans(text, ["pod"]).map((s) => s.start)).toEqual([22, 34]);
+  });
+
+  it("finds terms anywhere in long texts, across the parts lower-cased one after another", () => {
+    const filler = "lorem ipsum ".repeat(200); // 2,400 characters
+    const text = `${filler.slice(0, 1020)}REPLICATION lag ${filler}Replication ${filler}replication`;
+    const spans = findTermSpans(text, ["replication", "lag"]);
+    expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(["REPLICATION", "lag", "Replication", "replication"]);
+  });
+
+  it("stops once the last stopWithin characters hold every term", () => {
+    const text = `alpha ${"x ".repeat(100)}alpha beta ${"y ".repeat(100)}alpha beta`;
+    expect(findTermSpans(text, ["alpha", "beta"], 20).map((s) => s.term)).toEqual(["alpha", "alpha", "beta"]);
+  });
+
+  it("matches case-insensitively where lower-casing changes the length", () => {
+    const text = "İstanbul DNS outage";
+    expect(findTermSpans(text, ["dns"]).map((s) => text.slice(s.start, s.end))).toEqual(["DNS"]);
+    const greek = "ΣΥΣΤΗΜΑΣ down";
+    expect(findTermSpans(greek, ["συστημας"]).map((s) => greek.slice(s.start, s.end))).toEqual(["ΣΥΣΤΗΜΑΣ"]);
+  });
 });
 
 describe("hasHan", () => {

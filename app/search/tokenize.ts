@@ -188,14 +188,18 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
   const list = sortedTerms(terms);
   if (list.length === 0) return [];
   const lower = new LowerPrefix(text);
+  if (!lower.ok) return findTermSpansRegExp(text, list, stopWithin);
 
   // A merge of one `indexOf` cursor per term, in text order; at one start the longest term
-  // (lowest index) is the candidate, as with the alternation `longest|...|shortest`. A cursor is
-  // -1 when its term does not occur again, or `PENDING` when it does not occur again in the part
-  // lower-cased so far; occurrences are only taken once no pending term could come first.
+  // (lowest index) is the candidate, as with the alternation `longest|...|shortest`. `next[u]` is
+  // the next occurrence of term u at or after `from[u]`, -1 when there is none, or `PENDING` when
+  // there is none in the part lower-cased so far (an occurrence is only taken once no pending
+  // term could start before it).
   const T = list.length;
   const longest = list[0].length;
-  const next = list.map((term) => lower.find(term, 0));
+  const needles = list.map(foldSigma);
+  const from = new Array<number>(T).fill(0);
+  const next = needles.map((needle) => lower.find(needle, 0));
   const spans: TermSpan[] = [];
   const lastSeen = stopWithin === undefined ? undefined : new Map<string, number>();
   for (;;) {
@@ -207,7 +211,7 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
     }
     if (pending && (t < 0 || next[t] + longest > lower.end)) {
       if (!lower.extend()) return findTermSpansRegExp(text, list, stopWithin);
-      for (let u = 0; u < T; u++) if (next[u] === PENDING || next[u] + longest > lower.end) next[u] = lower.find(list[u], Math.max(next[u], lower.searched[u] ?? 0));
+      for (let u = 0; u < T; u++) if (next[u] === PENDING) next[u] = lower.find(needles[u], from[u]);
       continue;
     }
     if (t < 0) break;
@@ -217,8 +221,11 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
     const match = HAN.test(term[0]) || (leftBoundary(text, start) && rightBoundary(text, end));
     // Like a regular expression's lastIndex: after a match, go on from its end, else from the
     // next character.
-    const from = match ? end : start + 1;
-    for (let u = 0; u < T; u++) if (next[u] >= 0 && next[u] < from) next[u] = lower.find(list[u], from);
+    const resume = match ? end : start + 1;
+    for (let u = 0; u < T; u++) {
+      if (next[u] === PENDING) from[u] = Math.max(from[u], resume);
+      else if (next[u] >= 0 && next[u] < resume) next[u] = lower.find(needles[u], (from[u] = resume));
+    }
     if (!match) continue;
     spans.push({ start, end, term });
     if (lastSeen && stopWithin !== undefined) {
@@ -232,27 +239,36 @@ export function findTermSpans(text: string, terms: Iterable<string>, stopWithin?
 const PENDING = -2;
 
 /**
- * The lower-cased start of a text, extended (doubling) on demand: a scan that stops early does
- * not lower-case (copy) the whole body.
+ * `toLowerCase` picks final or medial sigma by context, where case-insensitive matching treats
+ * them as one letter; both sides of a comparison go through this.
+ */
+function foldSigma(s: string): string {
+  return s.includes("ς") ? s.replaceAll("ς", "σ") : s;
+}
+
+/**
+ * The lower-cased start of a text (its first 1,024 characters, then all of it), so a scan that
+ * stops early does not lower-case (copy) the whole text. `ok` is false when lower-casing changed the length (then
+ * offsets in the copy are not offsets in the text).
  */
 class LowerPrefix {
   private lower = "";
   /** Characters of the text lower-cased so far. */
   end = 0;
-  readonly searched: number[] = [];
+  ok: boolean;
 
   constructor(private readonly text: string) {
-    this.extend();
+    this.ok = this.extend();
   }
 
-  /** Lower-cases more of the text; false when lower-casing changed the length (no offsets). */
+  /** Lower-cases more of the text; false when that changed its length. */
   extend(): boolean {
-    this.end = Math.min(this.text.length, Math.max(1024, this.end * 2));
-    this.lower = this.end === this.text.length ? this.text.toLowerCase() : this.text.slice(0, this.end).toLowerCase();
+    this.end = this.end === 0 ? Math.min(this.text.length, 1024) : this.text.length;
+    this.lower = foldSigma(this.end === this.text.length ? this.text.toLowerCase() : this.text.slice(0, this.end).toLowerCase());
     return this.lower.length === this.end;
   }
 
-  /** Next occurrence of `term` from `from`: its offset, -1 (none) or `PENDING` (not in the prefix). */
+  /** Next occurrence of `term` at or after `from`: its offset, -1, or `PENDING`. */
   find(term: string, from: number): number {
     const i = this.lower.indexOf(term, from);
     if (i >= 0) return i;
