@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   documentSystems,
@@ -10,62 +10,71 @@ import {
   teams,
   wikiLinks,
 } from "../../db/schema";
-import { extractWikiLinks } from "./markdown";
+import type { CriticalWindow, EscalationLevel } from "../../db/schema/catalog";
+import type { DocumentKind } from "../../db/schema/enums";
 
 /**
- * A document with its current revision and everything its page and the API show.
+ * A document with its current revision and everything its page and the API show, in one query
+ * (linked systems, tags, alerts, backlinks and the titles of its wiki-link targets as JSON
+ * sub-selects: PGlite runs one query at a time, so round trips dominate page time).
  * Returns null when no document has this slug.
  */
 export async function getDocument(db: Database, slug: string) {
   const [row] = await db
-    .select({ document: documents, revision: revisions, owner: { slug: teams.slug, name: teams.name } })
+    .select({
+      document: documents,
+      revision: revisions,
+      owner: { slug: teams.slug, name: teams.name },
+      systems: sql<LinkedSystem[]>`(
+        select coalesce(json_agg(json_build_object(
+          'slug', s.slug, 'name', s.name, 'tier', s.tier, 'lifecycle', s.lifecycle,
+          'criticalWindows', s.critical_windows, 'escalation', s.escalation) order by s.tier, s.name), '[]'::json)
+        from ${documentSystems} ds join ${systems} s on s.id = ds.system_id
+        where ds.document_id = ${documents.id})`,
+      tags: sql<string[]>`(
+        select coalesce(json_agg(t.tag order by t.tag), '[]'::json) from ${documentTags} t where t.document_id = ${documents.id})`,
+      alerts: sql<string[]>`(
+        select coalesce(json_agg(a.alert_name order by a.alert_name), '[]'::json)
+        from ${runbookAlerts} a where a.document_id = ${documents.id})`,
+      backlinks: sql<Array<{ slug: string; title: string; kind: DocumentKind }>>`(
+        select coalesce(json_agg(json_build_object('slug', b.slug, 'title', b.title, 'kind', b.kind) order by b.title, b.slug), '[]'::json)
+        from ${wikiLinks} w join ${documents} b on b.id = w.source_document_id
+        where w.target_slug = ${documents.slug})`,
+      targets: sql<Array<{ slug: string; title: string }>>`(
+        select coalesce(json_agg(json_build_object('slug', x.slug, 'title', x.title)), '[]'::json)
+        from ${wikiLinks} w join ${documents} x on x.slug = w.target_slug
+        where w.source_document_id = ${documents.id})`,
+    })
     .from(documents)
     .innerJoin(revisions, and(eq(revisions.documentId, documents.id), eq(revisions.number, documents.currentRevision)))
     .leftJoin(teams, eq(teams.id, documents.ownerTeamId))
     .where(eq(documents.slug, slug));
   if (!row) return null;
-  const id = row.document.id;
-  const linkSlugs = [...new Set(extractWikiLinks(row.revision.body).map((l) => l.slug))];
-  const [linkedSystems, tags, alerts, backlinks, targets] = await Promise.all([
-    db
-      .select({
-        slug: systems.slug,
-        name: systems.name,
-        tier: systems.tier,
-        lifecycle: systems.lifecycle,
-        criticalWindows: systems.criticalWindows,
-        escalation: systems.escalation,
-      })
-      .from(documentSystems)
-      .innerJoin(systems, eq(systems.id, documentSystems.systemId))
-      .where(eq(documentSystems.documentId, id))
-      .orderBy(asc(systems.tier), asc(systems.name)),
-    db.select({ tag: documentTags.tag }).from(documentTags).where(eq(documentTags.documentId, id)).orderBy(asc(documentTags.tag)),
-    db
-      .select({ name: runbookAlerts.alertName })
-      .from(runbookAlerts)
-      .where(eq(runbookAlerts.documentId, id))
-      .orderBy(asc(runbookAlerts.alertName)),
-    db
-      .select({ slug: documents.slug, title: documents.title, kind: documents.kind })
-      .from(wikiLinks)
-      .innerJoin(documents, eq(documents.id, wikiLinks.sourceDocumentId))
-      .where(eq(wikiLinks.targetSlug, slug))
-      .orderBy(asc(documents.title)),
-    linkSlugs.length > 0
-      ? db.select({ slug: documents.slug, title: documents.title }).from(documents).where(inArray(documents.slug, linkSlugs))
-      : Promise.resolve([]),
-  ]);
   return {
     document: row.document,
     revision: row.revision,
     owner: row.owner?.slug ? row.owner : null,
-    systems: linkedSystems,
-    tags: tags.map((t) => t.tag),
-    alerts: alerts.map((a) => a.name),
-    backlinks,
-    wikiTargets: new Map(targets.map((t) => [t.slug, { title: t.title }])),
+    systems: parseJson(row.systems),
+    tags: parseJson(row.tags),
+    alerts: parseJson(row.alerts),
+    backlinks: parseJson(row.backlinks),
+    wikiTargets: new Map(parseJson(row.targets).map((t) => [t.slug, { title: t.title }])),
   };
+}
+
+/** A linked system as the document page shows it. */
+export interface LinkedSystem {
+  slug: string;
+  name: string;
+  tier: number;
+  lifecycle: "active" | "retired";
+  criticalWindows: CriticalWindow[];
+  escalation: EscalationLevel[];
+}
+
+/** json columns come back parsed from both drivers; a string (some driver settings) is parsed here. */
+function parseJson<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 export type DocumentDetail = NonNullable<Awaited<ReturnType<typeof getDocument>>>;
 
