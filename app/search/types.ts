@@ -1,5 +1,5 @@
 /**
- * The search boundary. Every engine (embedded MiniSearch, Meilisearch) implements `SearchEngine`
+ * The search boundary. Every engine (embedded, Meilisearch) implements `SearchEngine`
  * and passes the same contract suite (`app/search/contract.ts`).
  *
  * Data flows one way: document command -> database + outbox row (same transaction) ->
