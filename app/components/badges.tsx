@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { DocumentKind, DocumentStatus } from "../../db/schema/documents";
 
 export const KIND_LABELS: Record<DocumentKind, string> = {
@@ -31,4 +32,14 @@ export function Timestamp({ value }: { value: Date | string }) {
   const date = typeof value === "string" ? new Date(value) : value;
   const iso = date.toISOString();
   return <time dateTime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
+}
+
+/** A link to a system's page, marked when the system is retired. */
+export function SystemLink({ system }: { system: { slug: string; name: string; lifecycle: string } }) {
+  return (
+    <>
+      <Link to={`/systems/${system.slug}`}>{system.name}</Link>
+      {system.lifecycle === "retired" ? <span className="badge badge-retired"> retired</span> : null}
+    </>
+  );
 }

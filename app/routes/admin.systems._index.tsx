@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TierBadge } from "~/components/badges";
+import { SystemLink, TierBadge } from "~/components/badges";
 import { AdminNav } from "~/components/catalog-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { requireRole } from "~/auth/session.server";
@@ -47,8 +47,7 @@ export default function AdminSystemsPage() {
           {systems.map((s) => (
             <tr key={s.slug}>
               <td>
-                <Link to={`/systems/${s.slug}`}>{s.name}</Link>
-                {s.lifecycle === "retired" ? <span className="badge badge-retired"> retired</span> : null}
+                <SystemLink system={s} />
               </td>
               <td>
                 <code>{s.slug}</code>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { KIND_LABELS, KindBadge, StatusBadge, TierBadge, Timestamp } from "~/components/badges";
+import { KIND_LABELS, KindBadge, StatusBadge, SystemLink, TierBadge, Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getDocument } from "~/docs/queries.server";
 import { renderRevision } from "~/docs/render.server";
@@ -129,8 +129,7 @@ export default function DocumentPage() {
             <ul className="plain-list">
               {doc.systems.map((s) => (
                 <li key={s.slug}>
-                  <Link to={`/systems/${s.slug}`}>{s.name}</Link> <TierBadge tier={s.tier} />
-                  {s.lifecycle === "retired" ? <span className="badge badge-retired">retired</span> : null}
+                  <SystemLink system={s} /> <TierBadge tier={s.tier} />
                 </li>
               ))}
             </ul>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TierBadge } from "~/components/badges";
+import { SystemLink, TierBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listSystems } from "~/catalog/queries.server";
 import { requireReader, roleAtLeast } from "~/auth/session.server";
@@ -49,8 +49,7 @@ export default function SystemsPage() {
             {systems.map((s) => (
               <tr key={s.slug}>
                 <td>
-                  <Link to={`/systems/${s.slug}`}>{s.name}</Link>
-                  {s.lifecycle === "retired" ? <span className="badge badge-retired"> retired</span> : null}
+                  <SystemLink system={s} />
                 </td>
                 <td>
                   <TierBadge tier={s.tier} />

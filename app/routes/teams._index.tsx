@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TierBadge } from "~/components/badges";
+import { SystemLink, TierBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { listTeams } from "~/catalog/queries.server";
 import { requireReader, roleAtLeast } from "~/auth/session.server";
@@ -52,8 +52,7 @@ export default function TeamsPage() {
                 <ul className="plain-list">
                   {team.systems.map((s) => (
                     <li key={s.slug}>
-                      <Link to={`/systems/${s.slug}`}>{s.name}</Link> <TierBadge tier={s.tier} />
-                      {s.lifecycle === "retired" ? <span className="badge badge-retired"> retired</span> : null}
+                      <SystemLink system={s} /> <TierBadge tier={s.tier} />
                     </li>
                   ))}
                 </ul>
