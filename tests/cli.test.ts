@@ -43,4 +43,10 @@ describe("npm run import on PGlite (the CLI strips DATABASE_URL)", () => {
     expect(badKind.code).toBe(1);
     expect(badKind.output).toContain("--kind must be one of");
   });
+
+  it("npm run reindex queues a rebuild of the embedded index, which lives in the server", async () => {
+    const run = await runScript("scripts/reindex.ts", [], { DATA_DIR: dataDir });
+    expect(run.code).toBe(0);
+    expect(run.output).toContain("Reindex queued");
+  });
 });
