@@ -54,7 +54,8 @@ describe("a new user", () => {
     await page.locator("#setup-confirm").fill(PASSWORD);
     await page.locator('button[type="submit"]').click();
     await page.waitForURL((url) => url.pathname !== "/setup");
-    await expect(page.locator("header").textContent()).resolves.toContain("Mei Lin");
+    // The header re-renders with the root loader's data once the redirect's loaders have run.
+    await page.locator("header").getByText("Mei Lin").waitFor();
 
     // The link is one-time.
     const again = await context.request.get(`${server.url}${link}`);
@@ -102,7 +103,7 @@ describe("a new user", () => {
     await page.locator("#field-message").fill("First version");
     await page.locator('button[name="intent"][value="save"]').click();
     await page.waitForURL(new RegExp(`/docs/${SLUG}$`));
-    await expect(page.locator(".doc-header").textContent()).resolves.toContain("Revision 1");
+    await page.locator(".doc-header").getByText("Revision 1").waitFor();
     await page.close();
   });
 
