@@ -33,6 +33,7 @@
  */
 import type { SlaFigures } from "../../db/schema/catalog";
 import type { DocumentStatus } from "../../db/schema/documents";
+import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
 
 export type { DocumentStatus };
 
@@ -84,8 +85,7 @@ export interface ContingencyPlanRow {
   reviews?: Date[];
 }
 
-export type DrillOutcome = "passed" | "partial" | "failed";
-export type DrillType = "tabletop" | "simulation" | "live_failover";
+export type { DrillOutcome, DrillType };
 
 /** A recorded exercise of a contingency plan. */
 export interface DrillRow {
@@ -98,7 +98,7 @@ export interface DrillRow {
   type: DrillType;
 }
 
-export type InspectionResult = "ok" | "warning" | "failed";
+export type { InspectionResult };
 
 /** A routine check (巡检) of a system. */
 export interface InspectionRow {

@@ -20,23 +20,13 @@
  *   system retired today still had its SLA when the incident happened.
  */
 import type { Severity, SlaFigures } from "../../db/schema/catalog";
+import { ROOT_CAUSE_CATEGORIES, type RootCauseCategory } from "../../db/schema/enums";
 
 export type { Severity } from "../../db/schema/catalog";
 
 export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const satisfies readonly Severity[];
 
-export const ROOT_CAUSE_CATEGORIES = [
-  "change",
-  "capacity",
-  "hardware",
-  "software_defect",
-  "configuration",
-  "dependency",
-  "human_error",
-  "security",
-  "unknown",
-] as const;
-export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
+export { ROOT_CAUSE_CATEGORIES, type RootCauseCategory };
 
 /** An incident as the metrics need it (shared/domain.md, "incident"). Timestamps are UTC instants. */
 export interface IncidentRow {
