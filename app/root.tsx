@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { getViewer } from "./auth/session.server";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { getRuntime } from "./lib/runtime.server";
+import { TIME_ZONE_COOKIE, timeZoneFromCookie } from "./lib/time";
 import stylesHref from "./styles.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
@@ -15,6 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     viewer: viewer ? { id: viewer.id, name: viewer.name, email: viewer.email, role: viewer.role } : null,
     anonymousRead: env.anonymousRead,
+    /** The viewer's IANA time zone (cookie set by the browser; UTC until then). */
+    timeZone: timeZoneFromCookie(request.headers.get("cookie")),
   };
 }
 
@@ -48,6 +51,14 @@ function SiteHeader() {
   const q = location.pathname === "/search" ? new URLSearchParams(location.search).get("q") ?? "" : "";
 
   useEffect(() => {
+    // Remember the browser's time zone so the server renders times in it from the next request on.
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && root && zone !== root.timeZone) {
+      document.cookie = `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+    }
+  }, [root]);
+
+  useEffect(() => {
     // "/" focuses search from any page, unless the person is typing somewhere.
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -72,6 +83,10 @@ function SiteHeader() {
         <NavLink to="/search">Search</NavLink>
         <NavLink to="/systems">Systems</NavLink>
         <NavLink to="/teams">Teams</NavLink>
+        <NavLink to="/incidents">Incidents</NavLink>
+        <NavLink to="/actions">Actions</NavLink>
+        <NavLink to="/coverage">Coverage</NavLink>
+        <NavLink to="/reliability">Reliability</NavLink>
         {viewer && viewer.role !== "viewer" ? <NavLink to="/new?kind=runbook">New document</NavLink> : null}
       </nav>
       {location.pathname !== "/" && location.pathname !== "/search" && (

@@ -1,4 +1,5 @@
-import { Link } from "@remix-run/react";
+import { Link, useRouteLoaderData } from "@remix-run/react";
+import { DEFAULT_TIME_ZONE, formatInZone } from "~/lib/time";
 import type { DocumentKind, DocumentStatus } from "../../db/schema/documents";
 
 export const KIND_LABELS: Record<DocumentKind, string> = {
@@ -30,8 +31,18 @@ export function TierBadge({ tier }: { tier: number }) {
 /** A UTC timestamp as "2026-11-22 03:53 UTC" in a <time> element. */
 export function Timestamp({ value }: { value: Date | string }) {
   const date = typeof value === "string" ? new Date(value) : value;
-  const iso = date.toISOString();
-  return <time dateTime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
+  const zone = useTimeZone();
+  return (
+    <time dateTime={date.toISOString()} title={`${date.toISOString().slice(0, 16).replace("T", " ")} UTC`}>
+      {formatInZone(date, zone)}
+    </time>
+  );
+}
+
+/** The viewer's IANA time zone, from the root loader (UTC when unknown). */
+export function useTimeZone(): string {
+  const root = useRouteLoaderData<{ timeZone?: string }>("root");
+  return root?.timeZone ?? DEFAULT_TIME_ZONE;
 }
 
 /** A link to a system's page, marked when the system is retired. */
