@@ -368,13 +368,34 @@ function sortShortfalls(list: Shortfall[]): Shortfall[] {
   });
 }
 
-function maxDate(dates: Array<Date | null | undefined>, today: number): Date | null {
+/** The latest of `dates` and `also` on or before day `today` (the first of equals), or null. */
+function maxDate(dates: readonly Date[] | undefined, also: Date | null, today: number): Date | null {
   let best: Date | null = null;
-  for (const d of dates) {
-    if (!d || utcDay(d) > today) continue;
-    if (!best || d.getTime() > best.getTime()) best = d;
+  if (dates) {
+    for (const d of dates) {
+      if (!d || utcDay(d) > today) continue;
+      if (!best || d.getTime() > best.getTime()) best = d;
+    }
   }
+  if (also && utcDay(also) <= today && (!best || also.getTime() > best.getTime())) best = also;
   return best;
+}
+
+/**
+ * Groups `items` by each system slug they name (duplicates within one item collapse), keeping the
+ * items' order: `groupBySystem(xs, f).get(slug)` equals `xs.filter((x) => f(x).includes(slug))`, in
+ * one pass instead of one scan per system (2,000 systems x 6,000 plans is 12 million scans).
+ */
+function groupBySystem<T>(items: readonly T[], systemsOf: (item: T) => readonly string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    for (const slug of new Set(systemsOf(item))) {
+      const list = groups.get(slug);
+      if (list) list.push(item);
+      else groups.set(slug, [item]);
+    }
+  }
+  return groups;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,12 +467,15 @@ export function planAsOf(plan: ContingencyPlanRow, asOf: Date): PlanAsOf | null 
   const history = plan.revisions ?? [{ number: plan.currentRevision, createdAt: plan.lastRevisionAt }];
   const doc = documentAsOf(plan, history, today);
   if (!doc) return null;
+  // Spelled out rather than `...doc`: this runs for every plan at every trend point, and the spread
+  // with overridden keys was most of the dashboard's time at 6,000 plans.
   return {
-    ...doc,
-    plan,
+    status: doc.status,
+    systems: doc.systems,
     revision: doc.revision as number,
     revisedAt: doc.revisedAt as Date,
-    reviewedAt: maxDate([...(plan.reviews ?? []), plan.lastReviewedAt], today),
+    plan,
+    reviewedAt: maxDate(plan.reviews, plan.lastReviewedAt, today),
   };
 }
 
@@ -488,13 +512,12 @@ export function planCoverage(
 ): MetricResult<PlanCoverageItem> {
   const today = asOfDay(asOf);
   const scoped = systemsInScope(input.systems, input.scope);
-  const published = publishedPlansAsOf(input.plans, asOf);
+  const publishedBySystem = groupBySystem(publishedPlansAsOf(input.plans, asOf), (p) => p.systems);
   const shortfalls: Shortfall[] = [];
 
   const items = scoped.map((system): PlanCoverageItem => {
     const intervalDays = system.sla.planReviewIntervalDays;
-    const plans = published
-      .filter((p) => p.systems.includes(system.slug))
+    const plans = (publishedBySystem.get(system.slug) ?? [])
       .map(
         (p): PlanReviewEvidence => ({
           plan: p.plan.slug,
@@ -615,8 +638,9 @@ export function drillCoverage(
     });
   }
 
+  const itemsBySystem = groupBySystem(items, (i) => i.systems);
   const systems = scoped.map((system): DrillSystemItem => {
-    const plans = items.filter((i) => i.systems.includes(system.slug));
+    const plans = itemsBySystem.get(system.slug) ?? [];
     const covered =
       plans.length > 0 ? plans.every((i) => i.covered) : system.sla.drillIntervalDays === null ? null : false;
     return { system: system.slug, tier: system.tier, covered, plans: plans.map((i) => i.plan) };
@@ -684,10 +708,11 @@ export function runbookCoverage(
     .map((r) => ({ slug: r.slug, doc: runbookAsOf(r, asOf) }))
     .filter((r) => r.doc?.status === "published")
     .sort((a, b) => a.slug.localeCompare(b.slug));
+  const publishedBySystem = groupBySystem(published, (r) => r.doc!.systems);
 
   const shortfalls: Shortfall[] = [];
   const items = systemsInScope(input.systems, input.scope).map((system): RunbookCoverageItem => {
-    const runbooks = published.filter((r) => r.doc!.systems.includes(system.slug)).map((r) => r.slug);
+    const runbooks = (publishedBySystem.get(system.slug) ?? []).map((r) => r.slug);
     const covered = runbooks.length > 0;
     if (!covered) {
       shortfalls.push({ system: system.slug, reason: SHORTFALL_REASONS.noPublishedRunbook, dueSince: null, overdueDays: null });
