@@ -6,6 +6,12 @@ import type { Database } from "../../db/client";
 import { DOCUMENT_KINDS, type DocumentKind, type RevisionMetadata } from "../../db/schema/documents";
 import { CatalogReferenceError, upsertCatalog, type CatalogInput, type CatalogSummary } from "../catalog/catalog.server";
 import { slaFileSchema, systemFileSchema, teamFileSchema } from "../catalog/catalog-file";
+import {
+  formatContinuityImportSummary,
+  importContinuityRecords,
+  readContinuityRecords,
+  type ContinuityImportSummary,
+} from "../continuity/import.server";
 import { loadCatalogIds, loadCurrentStates, saveRevision } from "./documents.server";
 import { FrontmatterError, splitFrontmatter } from "./frontmatter";
 import { firstHeading } from "./markdown";
@@ -51,6 +57,8 @@ export interface ImportSummary {
   /** Files not taken (binary, empty) and slug collisions resolved; one line each. */
   warnings: string[];
   catalog: CatalogSummary | null;
+  /** Drill and inspection records (`drills/*.yaml`, `inspections/*.yaml`); null when there were none. */
+  records: ContinuityImportSummary | null;
   durationMs: number;
 }
 
@@ -165,6 +173,7 @@ export async function importContent(
   }
 
   resolveSlugCollisions(parsed, problems, warnings);
+  const records = await readContinuityRecords(root, problems);
 
   const fail = (all: ImportProblem[]): never => {
     throw new ImportError(all);
@@ -176,6 +185,7 @@ export async function importContent(
   let updated = 0;
   let unchanged = 0;
   let catalogSummary: CatalogSummary | null = null;
+  let recordsSummary: ContinuityImportSummary | null = null;
   await db.transaction(async (tx) => {
     try {
       catalogSummary = catalog ? await upsertCatalog(tx, catalog) : null;
@@ -247,6 +257,11 @@ export async function importContent(
       else unchanged++;
       if (++written % PROGRESS_EVERY === 0) log(`  saved ${written}/${valid.length} documents…`);
     }
+    // Drills and inspections after the documents and catalog they name (app/continuity/import.server.ts).
+    const imported = await importContinuityRecords(tx, records, { author: options.author ?? "importer" });
+    if (imported.problems.length > 0 && !options.skipInvalid) fail(imported.problems);
+    skipped.push(...imported.problems);
+    recordsSummary = records.files.length > 0 ? imported.summary : null;
   });
 
   return {
@@ -258,6 +273,7 @@ export async function importContent(
     skipped,
     warnings,
     catalog: catalogSummary,
+    records: recordsSummary,
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -274,6 +290,8 @@ export function formatImportSummary(summary: ImportSummary): string[] {
       `${name} ${n.created} created / ${n.updated} updated / ${n.unchanged} unchanged`;
     lines.push(`  catalog: ${part("teams", c.teams)}; ${part("SLAs", c.slas)}; ${part("systems", c.systems)}`);
   }
+  const recordsLine = formatContinuityImportSummary(summary.records);
+  if (recordsLine) lines.push(recordsLine);
   for (const p of summary.skipped) lines.push(`  skipped ${p.file}: ${p.field}: ${p.message}. Fix: ${p.fix}`);
   for (const w of summary.warnings) lines.push(`  warning: ${w}`);
   return lines;
