@@ -12,6 +12,7 @@ import {
   readContinuityRecords,
   type ContinuityImportSummary,
 } from "../continuity/import.server";
+import { formatIncidentImport, importIncidents, readIncidentFiles, type ImportedPostmortem, type IncidentImportSummary } from "../incidents/incident-import.server";
 import { loadCatalogIds, loadCurrentStates, saveRevision } from "./documents.server";
 import { FrontmatterError, splitFrontmatter } from "./frontmatter";
 import { firstHeading } from "./markdown";
@@ -59,6 +60,8 @@ export interface ImportSummary {
   catalog: CatalogSummary | null;
   /** Drill and inspection records (`drills/*.yaml`, `inspections/*.yaml`); null when there were none. */
   records: ContinuityImportSummary | null;
+  /** Incidents from `incidents/*.yaml` and from postmortems (app/incidents/incident-import.server.ts); null when none. */
+  incidents: IncidentImportSummary | null;
   durationMs: number;
 }
 
@@ -174,6 +177,8 @@ export async function importContent(
 
   resolveSlugCollisions(parsed, problems, warnings);
   const records = await readContinuityRecords(root, problems);
+  const incidentFiles = await readIncidentFiles(root);
+  problems.push(...incidentFiles.problems);
 
   const fail = (all: ImportProblem[]): never => {
     throw new ImportError(all);
@@ -186,6 +191,8 @@ export async function importContent(
   let unchanged = 0;
   let catalogSummary: CatalogSummary | null = null;
   let recordsSummary: ContinuityImportSummary | null = null;
+  let incidentSummary: IncidentImportSummary | null = null;
+  const postmortems: ImportedPostmortem[] = [];
   await db.transaction(async (tx) => {
     try {
       catalogSummary = catalog ? await upsertCatalog(tx, catalog) : null;
@@ -255,6 +262,7 @@ export async function importContent(
       if (outcome.outcome === "created") created++;
       else if (outcome.outcome === "updated") updated++;
       else unchanged++;
+      if (doc.metadata.kind === "postmortem") postmortems.push({ ...doc, documentId: outcome.documentId, outcome: outcome.outcome });
       if (++written % PROGRESS_EVERY === 0) log(`  saved ${written}/${valid.length} documents…`);
     }
     // Drills and inspections after the documents and catalog they name (app/continuity/import.server.ts).
@@ -262,6 +270,11 @@ export async function importContent(
     if (imported.problems.length > 0 && !options.skipInvalid) fail(imported.problems);
     skipped.push(...imported.problems);
     recordsSummary = records.files.length > 0 ? imported.summary : null;
+    // Incidents: incidents/*.yaml and one per postmortem (app/incidents/incident-import.server.ts).
+    const { problems: incidentProblems, ...incidentCounts } = await importIncidents(tx, { files: incidentFiles.entries, postmortems });
+    if (incidentProblems.length > 0 && !options.skipInvalid) fail(incidentProblems);
+    skipped.push(...incidentProblems);
+    incidentSummary = incidentFiles.entries.length + postmortems.length > 0 ? incidentCounts : null;
   });
 
   return {
@@ -274,6 +287,7 @@ export async function importContent(
     warnings,
     catalog: catalogSummary,
     records: recordsSummary,
+    incidents: incidentSummary,
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -292,6 +306,7 @@ export function formatImportSummary(summary: ImportSummary): string[] {
   }
   const recordsLine = formatContinuityImportSummary(summary.records);
   if (recordsLine) lines.push(recordsLine);
+  lines.push(...formatIncidentImport(summary.incidents));
   for (const p of summary.skipped) lines.push(`  skipped ${p.file}: ${p.field}: ${p.message}. Fix: ${p.fix}`);
   for (const w of summary.warnings) lines.push(`  warning: ${w}`);
   return lines;

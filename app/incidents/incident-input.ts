@@ -14,7 +14,7 @@
  * A refused order names both fields: "resolved at (2026-03-01 10:00 UTC) is before mitigated at (…)".
  */
 import { z } from "zod";
-import { DETECTION_SOURCES, INCIDENT_STATUSES, ROOT_CAUSE_CATEGORIES, SEVERITY_LEVELS } from "../../db/schema/enums";
+import { DETECTION_SOURCES, INCIDENT_STATUSES, ROOT_CAUSE_CATEGORIES, SEVERITY_LEVELS, type IncidentStatus } from "../../db/schema/enums";
 import { correctiveActionInput } from "../corrective-actions/input";
 import { DEFAULT_TIME_ZONE, formatInZone, isValidTimeZone, parseInZone, toDateTimeLocalValue } from "../lib/time";
 
@@ -124,8 +124,10 @@ const slugList = (what: string) =>
  * summary?, timezone? (IANA, default UTC), events? [{ at, text }], actions? (corrective actions) }`.
  * Refines: timestamp order (see top of file), a currency with every amount, status consistent with
  * the timestamps (resolved/closed need resolvedAt; open cannot have one).
+ * `imported: true` (postmortem import only) allows no systems (a postmortem may name none) and a
+ * closed incident without resolvedAt (a reviewed incident whose end the text does not state).
  */
-export function incidentInputSchema(options: { now?: Date } = {}) {
+export function incidentInputSchema(options: { now?: Date; imported?: boolean } = {}) {
   return z
     .object({
       title: z
@@ -137,7 +139,7 @@ export function incidentInputSchema(options: { now?: Date } = {}) {
         (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
         z.enum(SEVERITY_LEVELS, { error: `must be one of ${SEVERITY_LEVELS.join(", ")}` }),
       ),
-      systems: slugList("system").refine((v) => v.length >= 1, "name at least one affected system"),
+      systems: slugList("system").refine((v) => options.imported || v.length >= 1, "name at least one affected system"),
       startedAt: instant,
       detectedAt: optionalInstant,
       acknowledgedAt: optionalInstant,
@@ -202,7 +204,7 @@ export function incidentInputSchema(options: { now?: Date } = {}) {
       if (value.financialImpact != null && !value.financialImpactCurrency) {
         ctx.addIssue({ code: "custom", path: ["financialImpactCurrency"], message: "is required with a financial impact amount (e.g. CNY)" });
       }
-      if ((value.status === "resolved" || value.status === "closed") && !value.resolvedAt) {
+      if ((value.status === "resolved" || (value.status === "closed" && !options.imported)) && !value.resolvedAt) {
         ctx.addIssue({ code: "custom", path: ["resolvedAt"], message: `is required when the status is ${value.status}` });
       }
       if (value.status === "open" && value.resolvedAt) {
@@ -214,7 +216,7 @@ export function incidentInputSchema(options: { now?: Date } = {}) {
 export type IncidentInput = z.output<ReturnType<typeof incidentInputSchema>>;
 
 /** The status implied by the timestamps when none is given: resolved, mitigated, or open. */
-export function statusFromTimestamps(times: { mitigatedAt?: Date | null; resolvedAt?: Date | null }): IncidentInput["status"] {
+export function statusFromTimestamps(times: { mitigatedAt?: Date | null; resolvedAt?: Date | null }): IncidentStatus {
   if (times.resolvedAt) return "resolved";
   if (times.mitigatedAt) return "mitigated";
   return "open";

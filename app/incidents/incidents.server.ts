@@ -244,20 +244,21 @@ function comparable(value: {
  * Saves an edit of incident `number` made on version `baseVersion`: all editable fields from `raw`
  * (validated here), systems and runbooks replaced, version + 1, and an `incident.update` audit entry
  * listing each changed field with before and after, in one transaction. An edit that changes
- * nothing writes nothing (`changed: []`). Events and corrective actions are not touched.
+ * nothing writes nothing (`changed: []`). Events and corrective actions are not touched. `db` may
+ * be a transaction (the importer's): the command then runs in a savepoint of it.
  * @returns `{ ok: true, ..., changed }` or `{ ok: false, fieldErrors }`.
  * @throws IncidentNotFoundError for an unknown number.
  * @throws IncidentConflictError when the incident is no longer at `baseVersion` (nothing written).
  */
 export async function updateIncident(
-  db: Database,
+  db: Executor,
   number: number,
   raw: unknown,
   baseVersion: number,
   actor: IncidentActor,
-  options: { now?: Date; timestampSources?: TimestampSources } = {},
+  options: { now?: Date; timestampSources?: TimestampSources; imported?: boolean } = {},
 ): Promise<IncidentCommandResult & { changed?: string[] }> {
-  const parsed = incidentInputSchema({ now: options.now }).safeParse(raw);
+  const parsed = incidentInputSchema({ now: options.now, imported: options.imported }).safeParse(raw);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   const input = parsed.data;
   let conflict = false;

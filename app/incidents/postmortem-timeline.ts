@@ -87,7 +87,7 @@ export interface TimelineParse {
   missing: string[];
 }
 
-const TIMELINE_HEADING = /^(#{1,6})\s*(?:timeline|incident timeline|时间线|时间轴|時間線)\b/i;
+const TIMELINE_HEADING = /^(#{1,6})\s*(?:timeline|incident timeline|时间线|时间轴|時間線)(?![A-Za-z])/i;
 const ZONE_TOKEN = /\b(UTC|GMT|CEST|CET)\b|\b([A-Z][a-z]+\/[A-Z][A-Za-z_]+)\b/;
 
 /**
