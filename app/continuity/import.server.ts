@@ -12,7 +12,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { eq, inArray } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { parse as parseYaml } from "yaml";
 import type { Executor } from "../../db/client";
 import { drills, inspections, type Drill, type Inspection } from "../../db/schema";
@@ -32,7 +32,8 @@ import {
 /** The folders (directly under the import root) that hold record files. */
 export const RECORD_FOLDERS = { drills: "drill", inspections: "inspection" } as const;
 const RECORD_FILE = /\.ya?ml$/i;
-const CHUNK = 500;
+/** The one-line inspection shorthand: `2026-03-01T01:30:00Z ok` (inspectedAt, result; the rest from defaults). */
+const INSPECTION_LINE = /^(\S+)\s+(\S+)$/;
 
 interface ParsedRecord<T> {
   file: string;
@@ -118,7 +119,13 @@ export async function readContinuityRecords(root: string, problems: ImportProble
       continue;
     }
     list.forEach((entry, index) => {
-      const merged = entry && typeof entry === "object" && !Array.isArray(entry) ? { ...defaults, ...(entry as object) } : entry;
+      const shorthand = kind === "inspection" && typeof entry === "string" ? INSPECTION_LINE.exec(entry.trim()) : null;
+      if (kind === "inspection" && typeof entry === "string" && !shorthand) {
+        problems.push({ file, field: `records[${index}]`, message: `"${entry}" is not "<inspectedAt> <result>"`, fix: "write e.g. 2026-03-01T01:30:00Z ok, or a mapping" });
+        return;
+      }
+      const record = shorthand ? { inspectedAt: shorthand[1], result: shorthand[2] } : entry;
+      const merged = record && typeof record === "object" && !Array.isArray(record) ? { ...defaults, ...(record as object) } : record;
       const prefix = `records[${index}]`;
       const schema = kind === "drill" ? drillInput : inspectionInput;
       const parsed = schema.safeParse(merged);
@@ -152,27 +159,44 @@ export async function readContinuityRecords(root: string, problems: ImportProble
   return result;
 }
 
+/** Stored records with these external keys, by key: one query (the keys travel as one JSON parameter). */
 async function existingByKey<T extends { externalKey: string | null }>(
   tx: Executor,
   table: typeof drills | typeof inspections,
   keys: string[],
 ): Promise<Map<string, T>> {
-  const map = new Map<string, T>();
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = (await tx
-      .select()
-      .from(table)
-      .where(inArray(table.externalKey, keys.slice(i, i + CHUNK)))) as unknown as T[];
-    for (const r of rows) map.set(r.externalKey!, r);
-  }
-  return map;
+  const rows = (await tx
+    .select()
+    .from(table)
+    .where(sql`${table.externalKey} in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`)) as unknown as T[];
+  return new Map(rows.map((r) => [r.externalKey!, r]));
 }
 
-async function insertChunked(tx: Executor, table: typeof drills | typeof inspections, rows: Array<Record<string, unknown>>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await tx.insert(table).values(rows.slice(i, i + CHUNK) as any);
-  }
+/**
+ * Inserts many rows with one statement per table: the rows travel as one JSON parameter and
+ * `jsonb_to_recordset` turns them into rows (thousands of bound parameters are slow on PGlite).
+ */
+async function insertDrillRows(tx: Executor, rows: Array<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    insert into ${drills} (id, plan_document_id, plan_revision, scenario, held_at, type, outcome, recovery_minutes,
+      participants, findings, notes, origin, external_key, recorded_by)
+    select id, plan_document_id, plan_revision, scenario, held_at, type, outcome, recovery_minutes,
+      participants, findings, notes, origin, external_key, recorded_by
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, plan_document_id uuid, plan_revision integer,
+      scenario text, held_at timestamptz, type text, outcome text, recovery_minutes integer, participants jsonb,
+      findings jsonb, notes text, origin text, external_key text, recorded_by text)`);
+}
+
+async function insertInspectionRows(tx: Executor, rows: Array<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    insert into ${inspections} (id, system_id, inspected_at, inspector, result, checklist, findings, notes, origin,
+      external_key, recorded_by)
+    select id, system_id, inspected_at, inspector, result, checklist, findings, notes, origin, external_key, recorded_by
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, system_id integer, inspected_at timestamptz,
+      inspector text, result text, checklist jsonb, findings jsonb, notes text, origin text, external_key text,
+      recorded_by text)`);
 }
 
 /**
@@ -242,12 +266,27 @@ export async function importContinuityRecords(
         summary.drills.updated++;
       } else {
         const id = recordIdForKey("drill", r.key);
-        inserts.push({ ...values, id, origin: "import", externalKey: r.key, recordedBy: options.author });
+        inserts.push({
+          id,
+          plan_document_id: values.planDocumentId,
+          plan_revision: values.planRevision,
+          scenario: values.scenario,
+          held_at: values.heldAt.toISOString(),
+          type: values.type,
+          outcome: values.outcome,
+          recovery_minutes: values.recoveryMinutes,
+          participants: values.participants,
+          findings: values.findings,
+          notes: values.notes,
+          origin: "import",
+          external_key: r.key,
+          recorded_by: options.author,
+        });
         actions.push({ id, items: r.input.correctiveActions });
         summary.drills.created++;
       }
     }
-    await insertChunked(tx, drills, inserts);
+    await insertDrillRows(tx, inserts);
     for (const a of actions) await insertCorrectiveActions(tx, { type: "drill", id: a.id }, a.items, options.author, now);
   }
 
@@ -288,12 +327,24 @@ export async function importContinuityRecords(
         summary.inspections.updated++;
       } else {
         const id = recordIdForKey("inspection", r.key);
-        inserts.push({ ...values, id, origin: "import", externalKey: r.key, recordedBy: options.author });
+        inserts.push({
+          id,
+          system_id: values.systemId,
+          inspected_at: values.inspectedAt.toISOString(),
+          inspector: values.inspector,
+          result: values.result,
+          checklist: values.checklist,
+          findings: values.findings,
+          notes: values.notes,
+          origin: "import",
+          external_key: r.key,
+          recorded_by: options.author,
+        });
         actions.push({ id, items: r.input.correctiveActions });
         summary.inspections.created++;
       }
     }
-    await insertChunked(tx, inspections, inserts);
+    await insertInspectionRows(tx, inserts);
     for (const a of actions) if (a.items.length > 0) await insertCorrectiveActions(tx, { type: "inspection", id: a.id }, a.items, options.author, now);
   }
 
