@@ -10,6 +10,8 @@ import { invariantResponse } from "~/lib/http.server";
 import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { reviewState } from "~/docs/review";
+import { PlanContinuityPanel } from "~/components/continuity";
+import { getPlanContinuity } from "~/continuity/continuity.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.title} · ${KIND_LABELS[data.kind]} · Drillbook` : "Not found · Drillbook" },
@@ -21,6 +23,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db } = await getRuntime();
   const detail = await getDocument(db, slug);
   invariantResponse(detail, `No document has the address /docs/${slug}.`);
+  const search = new URL(request.url).searchParams;
+  const continuity =
+    detail.document.kind === "contingency_plan"
+      ? await getPlanContinuity(db, detail.document.slug, new Date(), { drillPage: Number(search.get("drills")) || 1 })
+      : null;
   const rendered = renderRevision(detail.revision.id, detail.revision.title, detail.revision.body, detail.wikiTargets);
   return {
     slug: detail.document.slug,
@@ -39,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     html: rendered.html,
     toc: rendered.toc,
     canEdit: viewer !== null && roleAtLeast(viewer.role, "editor"),
+    continuity,
+    reviewed: search.has("reviewed"),
   };
 }
 
@@ -106,6 +115,7 @@ export default function DocumentPage() {
             ) : null}
           </div>
         </header>
+        {doc.continuity ? <PlanContinuityPanel plan={doc.continuity} canEdit={doc.canEdit} reviewed={doc.reviewed} /> : null}
         <div className="markdown" ref={articleRef} dangerouslySetInnerHTML={{ __html: doc.html }} />
       </article>
       <aside className="doc-aside">

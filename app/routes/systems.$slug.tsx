@@ -9,6 +9,8 @@ import { documentHref } from "~/docs/slug";
 import { invariantResponse } from "~/lib/http.server";
 import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
+import { InspectionsPanel } from "~/components/continuity";
+import { getSystemInspections } from "~/continuity/continuity.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.system.name} · Systems · Drillbook` : "Not found · Drillbook" },
@@ -19,8 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db } = await getRuntime();
   const detail = await getSystem(db, params.slug ?? "");
   invariantResponse(detail, `No system has the slug "${params.slug}". See the list of systems.`);
+  const inspections = await getSystemInspections(db, detail.system, detail.sla?.inspectionIntervalDays ?? null, new Date(), {
+    page: Number(new URL(request.url).searchParams.get("inspections")) || 1,
+  });
   return {
     ...detail,
+    inspections,
+    canRecordInspection: viewer !== null && roleAtLeast(viewer.role, "editor") && detail.system.lifecycle === "active",
     overridden: Object.keys(detail.system.slaOverrides),
     descriptionHtml: renderMarkdown(detail.system.description).html,
     canAdmin: viewer ? roleAtLeast(viewer.role, "admin") : false,
@@ -35,7 +42,8 @@ function formatMinutes(minutes: number): string {
 }
 
 export default function SystemPage() {
-  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml, canAdmin } = useLoaderData<typeof loader>();
+  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml, canAdmin, inspections, canRecordInspection } =
+    useLoaderData<typeof loader>();
   const mark = (key: string) => (overridden.includes(key) ? " (system override)" : "");
   return (
     <>
@@ -78,6 +86,7 @@ export default function SystemPage() {
           {!documents.some((d) => d.kind === "runbook" && d.status === "published") ? (
             <p className="review-stale">No published runbook: this system is a runbook-coverage gap.</p>
           ) : null}
+          <InspectionsPanel data={inspections} system={system.slug} canRecord={canRecordInspection} />
         </div>
         <aside>
           <section className="card">
