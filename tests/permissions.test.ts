@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "#db/schema";
 import { CLI_ACTOR, createApiToken, createUser } from "../app/auth/users.server";
 import type { Runtime } from "../app/lib/runtime.server";
+import { recordIdForKey } from "../app/continuity/references.server";
 import { ROOT } from "./paths";
 import { bootTestRuntime } from "./runtime";
 
@@ -33,6 +34,10 @@ const ORIGIN = "http://drillbook.test";
 const DOC = "swift-queue-backlog"; // a runbook of the demo content
 const SYSTEM = "swift-connector";
 const ALERT = "SwiftQueueBacklog";
+// Continuity records of the demo content (content/drills, content/inspections): imported records have ids derived from their keys.
+const PLAN = "plan-swift-outage";
+const DRILL_ID = recordIdForKey("drill", "import:drill:plan-swift-outage@2026-09-12T07:00:00.000Z");
+const INSPECTION_ID = recordIdForKey("inspection", "import:inspection:swift-connector@2026-11-19T08:42:00.000Z");
 
 // Common rows of the matrix.
 const ALL = (o: Outcome): Expect => Object.fromEntries(ACTORS.map((a) => [a, o])) as Expect;
@@ -133,6 +138,21 @@ const MATRIX: Record<string, Case | Case[]> = {
     note: "guarded by the one-time setup token; accounts exist here, so it answers 'done' (409)",
   },
   "settings.tokens.tsx": { url: "/settings/tokens", loader: SESSION_ONLY, action: SESSION_ONLY, personal: true },
+  "drills.new.tsx": { url: `/drills/new?plan=${PLAN}`, loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE, note: "an empty form gets 400 field errors" },
+  "drills.$id.tsx": { url: `/drills/${DRILL_ID}`, params: { id: DRILL_ID }, loader: READ_PAGE },
+  "inspections.new.tsx": { url: `/inspections/new?system=${SYSTEM}`, loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE, note: "an empty form gets 400 field errors" },
+  "inspections.$id.tsx": { url: `/inspections/${INSPECTION_ID}`, params: { id: INSPECTION_ID }, loader: READ_PAGE },
+  "plan-reviews.new.tsx": {
+    url: `/plan-reviews/new?plan=${PLAN}`,
+    loader: EDITOR_PAGE_GET,
+    action: EDITOR_WRITE_PAGE,
+    body: () => new URLSearchParams({ revision: "99", comment: "" }),
+    note: "Mark reviewed; a revision that does not exist gets 400 (nothing recorded)",
+  },
+  "api.v1.drills.ts": { url: "/api/v1/drills", loader: ALL("405"), action: EDITOR_WRITE_API, ...json({}), note: "an empty object gets 400 naming the fields" },
+  "api.v1.drills.$id.ts": { url: `/api/v1/drills/${DRILL_ID}`, params: { id: DRILL_ID }, loader: READ_API },
+  "api.v1.inspections.ts": { url: "/api/v1/inspections", loader: ALL("405"), action: EDITOR_WRITE_API, ...json({}), note: "an empty object gets 400 naming the fields" },
+  "api.v1.inspections.$id.ts": { url: `/api/v1/inspections/${INSPECTION_ID}`, params: { id: INSPECTION_ID }, loader: READ_API },
 };
 
 /** A JSON body for a case. */
