@@ -164,13 +164,12 @@ const actionInput = (a: ActionRow) => ({ title: a.title, owner: a.owner, dueDate
 
 function remap(errors: readonly FieldError[], origins: Record<string, number[]>): FormErrors {
   const out: FormErrors = {};
-  for (const e of errors) {
-    const field = e.field.replace(/^(\w+)\[(\d+)\]/, (whole, list: string, index: string) => {
+  const rewrite = (text: string) =>
+    text.replace(/\b(\w+)\[(\d+)\]/g, (whole, list: string, index: string) => {
       const origin = origins[list]?.[Number(index)];
       return origin === undefined ? whole : `${list}[${origin}]`;
     });
-    out[field] ??= e.message;
-  }
+  for (const e of errors) out[rewrite(e.field)] ??= rewrite(e.message);
   return out;
 }
 
