@@ -315,9 +315,13 @@ export function readIncidentForm(form: { get(name: string): unknown; getAll(name
 /**
  * Turns form values into validated input: the wall-clock times are read in the form's zone
  * (`parseInZone`, DST-aware), then everything goes through `incidentInputSchema`.
- * @returns `{ ok: true, input }` or `{ ok: false, errors }` naming each bad field.
+ * @returns `{ ok: true, input, raw }` (`raw`: the JSON shape, for the commands, which validate
+ *   again) or `{ ok: false, errors }` naming each bad field.
  */
-export function incidentInputFromForm(values: IncidentFormValues, options: { now?: Date } = {}): { ok: true; input: IncidentInput } | { ok: false; errors: IncidentFieldErrors } {
+export function incidentInputFromForm(
+  values: IncidentFormValues,
+  options: { now?: Date } = {},
+): { ok: true; input: IncidentInput; raw: Record<string, unknown> } | { ok: false; errors: IncidentFieldErrors } {
   const errors: IncidentFieldErrors = {};
   const zone = values.timezone.trim();
   if (!isValidTimeZone(zone)) errors.timezone = "must be an IANA time zone such as Asia/Shanghai";
@@ -340,18 +344,13 @@ export function incidentInputFromForm(values: IncidentFormValues, options: { now
       instants[field] = null;
     }
   }
-  const parsed = incidentInputSchema(options).safeParse({
-    ...values,
-    ...instants,
-    startedAt: instants.startedAt ?? "",
-    timezone: zone,
-    recurrenceOf: values.recurrenceOf,
-  });
+  const raw: Record<string, unknown> = { ...values, ...instants, startedAt: instants.startedAt ?? "", timezone: zone };
+  const parsed = incidentInputSchema(options).safeParse(raw);
   if (!parsed.success) {
     for (const [key, message] of Object.entries(fieldErrorsOf(parsed.error))) errors[key] ??= message;
   }
   if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
-  return { ok: true, input: parsed.data };
+  return { ok: true, input: parsed.data, raw };
 }
 
 /** Form values showing a stored incident, its times in `zone`. */

@@ -502,3 +502,14 @@ export async function incidentForPostmortem(db: Executor, documentId: string) {
 function parseJson<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
+
+/** What the incident form offers: systems (active first) and published or draft runbooks. */
+export async function incidentFormChoices(db: Executor) {
+  const systemRows = await db.select({ slug: systems.slug, name: systems.name, lifecycle: systems.lifecycle }).from(systems).orderBy(asc(systems.name));
+  const runbookRows = await db
+    .select({ slug: documents.slug, title: documents.title })
+    .from(documents)
+    .where(and(eq(documents.kind, "runbook"), sql`${documents.status} <> 'archived'`))
+    .orderBy(asc(documents.title));
+  return { systems: systemRows, runbooks: runbookRows };
+}
