@@ -303,3 +303,16 @@ export function RunbookIncidentsPanel({ incidents }: { incidents: Array<{ number
     </section>
   );
 }
+
+/** The document page's incident panel: a postmortem's incident, or the incidents a runbook was used in. */
+export function DocumentIncidentPanel({
+  data,
+}: {
+  data:
+    | { kind: "postmortem"; incident: { number: number; title: string; severity: string; status: string } | null }
+    | { kind: "runbook"; incidents: Array<{ number: number; title: string; severity: string; startedAt: Date | string }> }
+    | null;
+}) {
+  if (!data) return null;
+  return data.kind === "postmortem" ? <PostmortemIncidentPanel incident={data.incident} /> : <RunbookIncidentsPanel incidents={data.incidents} />;
+}

@@ -513,3 +513,13 @@ export async function incidentFormChoices(db: Executor) {
     .orderBy(asc(documents.title));
   return { systems: systemRows, runbooks: runbookRows };
 }
+
+/**
+ * What a document page shows about incidents: for a postmortem the incident it reviews, for a
+ * runbook the incidents it was used in (newest 20); null for other kinds.
+ */
+export async function documentIncidents(db: Executor, document: { id: string; kind: string }) {
+  if (document.kind === "postmortem") return { kind: "postmortem" as const, incident: await incidentForPostmortem(db, document.id) };
+  if (document.kind === "runbook") return { kind: "runbook" as const, incidents: await incidentsUsingRunbook(db, document.id) };
+  return null;
+}

@@ -12,6 +12,8 @@ import { getRuntime } from "~/lib/runtime.server";
 import { reviewState } from "~/docs/review";
 import { PlanContinuityPanel } from "~/components/continuity";
 import { getPlanContinuity } from "~/continuity/continuity.server";
+import { DocumentIncidentPanel } from "~/components/incidents";
+import { documentIncidents } from "~/incidents/incidents.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.title} · ${KIND_LABELS[data.kind]} · Drillbook` : "Not found · Drillbook" },
@@ -47,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     toc: rendered.toc,
     canEdit: viewer !== null && roleAtLeast(viewer.role, "editor"),
     continuity,
+    incidents: await documentIncidents(db, detail.document),
     reviewed: search.has("reviewed"),
   };
 }
@@ -197,6 +200,7 @@ export default function DocumentPage() {
             </p>
           </section>
         ) : null}
+        <DocumentIncidentPanel data={doc.incidents} />
         <section>
           <h2>Linked from</h2>
           {doc.backlinks.length === 0 ? (
