@@ -153,6 +153,26 @@ const MATRIX: Record<string, Case | Case[]> = {
   "api.v1.drills.$id.ts": { url: `/api/v1/drills/${DRILL_ID}`, params: { id: DRILL_ID }, loader: READ_API },
   "api.v1.inspections.ts": { url: "/api/v1/inspections", loader: ALL("405"), action: EDITOR_WRITE_API, ...json({}), note: "an empty object gets 400 naming the fields" },
   "api.v1.inspections.$id.ts": { url: `/api/v1/inspections/${INSPECTION_ID}`, params: { id: INSPECTION_ID }, loader: READ_API },
+  // Incidents (INC-1 exists: the demo's postmortems and incidents/*.yaml are imported at boot).
+  "incidents._index.tsx": { url: "/incidents", loader: READ_PAGE },
+  "incidents.new.tsx": { url: "/incidents/new", loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE, note: "an empty form gets 400 field errors" },
+  "incidents.$number.tsx": {
+    url: "/incidents/1",
+    params: { number: "1" },
+    loader: READ_PAGE,
+    action: EDITOR_WRITE_PAGE,
+    note: "Write postmortem (intent=postmortem) and timeline entries (intent=event); an empty form gets 400",
+  },
+  "incidents.$number_.edit.tsx": { url: "/incidents/1/edit", params: { number: "1" }, loader: EDITOR_PAGE_GET, action: EDITOR_WRITE_PAGE, note: "an empty form gets 400 (no version)" },
+  "api.v1.incidents.ts": { url: "/api/v1/incidents", loader: READ_API, action: EDITOR_WRITE_API, ...json({}), note: "an empty object gets 400 naming the fields" },
+  "api.v1.incidents.$number.ts": { url: "/api/v1/incidents/1", params: { number: "1" }, loader: READ_API },
+  "api.v1.alertmanager.ts": {
+    url: "/api/v1/alertmanager",
+    loader: ALL("405"),
+    action: EDITOR_WRITE_API,
+    ...json({}),
+    note: "Alertmanager webhook (Authorization: Bearer <write token>); an empty object gets 400",
+  },
 };
 
 /** A JSON body for a case. */
