@@ -1,0 +1,244 @@
+/**
+ * What the /reliability page, its CSV and `GET /api/v1/metrics/reliability` share: reading the
+ * query string (period, team, tier, system), checking it against the catalog, and shaping the
+ * report (app/metrics/reliability.server.ts) for a page: item lists cut to a readable length
+ * and the 12-month trend charts rendered as SVG.
+ */
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { lineChartSvg } from "../lib/charts.server";
+import { resolvePeriod, type ReportPeriod } from "./period";
+import {
+  getReliabilityReport,
+  loadCatalogSystems,
+  type RatioFigure,
+  type ReliabilityReport,
+  type ReliabilityScope,
+  type TrendRow,
+} from "./reliability.server";
+
+/** The filters as typed, for re-showing them in the form (blank when absent). */
+export interface ReliabilityFormValues {
+  from: string;
+  to: string;
+  preset: string;
+  team: string;
+  tier: string;
+  system: string;
+}
+
+export interface ParsedReliabilityQuery {
+  period: ReportPeriod;
+  scope: ReliabilityScope;
+  values: ReliabilityFormValues;
+}
+
+export type ReliabilityParamsResult =
+  | ({ ok: true } & ParsedReliabilityQuery)
+  | { ok: false; parameter: string; error: string; values: ReliabilityFormValues };
+
+const tierSchema = z.coerce
+  .number({ error: "tier must be 1, 2, 3 or 4" })
+  .int("tier must be 1, 2, 3 or 4")
+  .min(1, "tier must be 1, 2, 3 or 4")
+  .max(4, "tier must be 1, 2, 3 or 4");
+
+/** The catalog's team and system slugs, for checking filters and filling the form's selects. */
+export interface ScopeOptions {
+  teams: Array<{ slug: string; name: string }>;
+  systems: Array<{ slug: string; name: string; tier: number }>;
+}
+
+export async function scopeOptions(db: Database): Promise<ScopeOptions> {
+  const systems = await loadCatalogSystems(db);
+  const teams = new Map<string, string>();
+  for (const s of systems) if (s.ownerTeam) teams.set(s.ownerTeam, s.ownerTeamName ?? s.ownerTeam);
+  return {
+    teams: [...teams].map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    systems: systems.filter((s) => s.lifecycle === "active").map((s) => ({ slug: s.slug, name: s.name, tier: s.tier })),
+  };
+}
+
+/**
+ * Reads `from`, `to` (YYYY-MM-DD, inclusive, in `timeZone`), `preset`, `team`, `tier`, `system`.
+ * An unknown team or system slug, a tier outside 1-4 or a bad period is refused naming the
+ * parameter; the typed values come back either way.
+ */
+export function parseReliabilityParams(params: URLSearchParams, now: Date, timeZone: string, options: ScopeOptions): ReliabilityParamsResult {
+  const get = (name: string) => (params.get(name) ?? "").trim();
+  const values: ReliabilityFormValues = { from: get("from"), to: get("to"), preset: get("preset"), team: get("team"), tier: get("tier"), system: get("system") };
+  const period = resolvePeriod(values, now, timeZone);
+  if (!period.ok) return { ok: false, parameter: period.parameter, error: period.error, values };
+  let tier: number | null = null;
+  if (values.tier) {
+    const parsed = tierSchema.safeParse(values.tier);
+    if (!parsed.success) return { ok: false, parameter: "tier", error: parsed.error.issues[0].message, values };
+    tier = parsed.data;
+  }
+  if (values.team && !options.teams.some((t) => t.slug === values.team)) {
+    return { ok: false, parameter: "team", error: `team "${values.team}" is not a team slug of the catalog`, values };
+  }
+  if (values.system && !options.systems.some((s) => s.slug === values.system)) {
+    return { ok: false, parameter: "system", error: `system "${values.system}" is not the slug of an active system`, values };
+  }
+  return { ok: true, period: period.period, scope: { team: values.team || null, tier, system: values.system || null }, values };
+}
+
+/** The query string of a parsed query, for CSV links and presets (only the parameters given). */
+export function queryString(values: ReliabilityFormValues, overrides: Partial<ReliabilityFormValues> = {}): string {
+  const merged = { ...values, ...overrides };
+  return new URLSearchParams(Object.entries(merged).filter(([, v]) => v !== "")).toString();
+}
+
+/** Most items listed under each outcome on the page (the CSV has all of them). */
+export const PAGE_ITEMS_PER_OUTCOME = 50;
+
+export interface PageRatio extends Omit<RatioFigure, "items"> {
+  /** Items grouped by outcome, each group cut to PAGE_ITEMS_PER_OUTCOME with its full count. */
+  groups: Array<{ outcome: string; total: number; items: RatioFigure["items"] }>;
+}
+
+function pageRatio(figure: RatioFigure): PageRatio {
+  const groups = new Map<string, RatioFigure["items"]>();
+  for (const item of figure.items) {
+    const list = groups.get(item.outcome);
+    if (list) list.push(item);
+    else groups.set(item.outcome, [item]);
+  }
+  return {
+    value: figure.value,
+    numerator: figure.numerator,
+    denominator: figure.denominator,
+    groups: [...groups].map(([outcome, items]) => ({ outcome, total: items.length, items: items.slice(0, PAGE_ITEMS_PER_OUTCOME) })),
+  };
+}
+
+export interface TrendChart {
+  id: string;
+  title: string;
+  svg: string;
+  /** Column keys of TrendRow shown in the table under the chart. */
+  columns: Array<{ key: keyof TrendRow; label: string; unit: "percent" | "minutes" | "count" }>;
+}
+
+const TREND_CHARTS: Array<Omit<TrendChart, "svg">> = [
+  {
+    id: "availability",
+    title: "Systems meeting their availability target",
+    columns: [
+      { key: "availabilityMet", label: "Meeting target", unit: "percent" },
+      { key: "downtimeMinutes", label: "Downtime (min)", unit: "minutes" },
+    ],
+  },
+  {
+    id: "durations",
+    title: "MTTD, MTTA and MTTR (mean, minutes)",
+    columns: [
+      { key: "mttdMinutes", label: "MTTD", unit: "minutes" },
+      { key: "mttaMinutes", label: "MTTA", unit: "minutes" },
+      { key: "mttrMinutes", label: "MTTR", unit: "minutes" },
+      { key: "mttrMedianMinutes", label: "MTTR median", unit: "minutes" },
+      { key: "incidents", label: "Incidents", unit: "count" },
+    ],
+  },
+  {
+    id: "ratios",
+    title: "Response within SLA, recurrence, action closure, resolution effectiveness",
+    columns: [
+      { key: "responseWithinSla", label: "Response within SLA", unit: "percent" },
+      { key: "recurrenceRate", label: "Recurrence rate", unit: "percent" },
+      { key: "actionClosure", label: "Action closure on time", unit: "percent" },
+      { key: "resolutionEffectiveness", label: "Resolution effectiveness", unit: "percent" },
+    ],
+  },
+];
+
+/** The charts of a trend (SVG strings), in page order. */
+export function trendCharts(trend: TrendRow[]): TrendChart[] {
+  const categories = trend.map((t) => t.month);
+  return TREND_CHARTS.map((chart) => {
+    const drawn = chart.id === "durations" ? chart.columns.slice(0, 3) : chart.id === "availability" ? chart.columns.slice(0, 1) : chart.columns;
+    return {
+      ...chart,
+      svg: lineChartSvg({
+        title: chart.title,
+        categories,
+        unit: drawn[0].unit,
+        series: drawn.map((c) => ({ name: c.label, data: trend.map((t) => t[c.key] as number | null) })),
+      }),
+    };
+  });
+}
+
+export interface ReliabilityPageData {
+  period: ReportPeriod;
+  values: ReliabilityFormValues;
+  measuredTo: string;
+  scopeSystems: number;
+  availability: ReliabilityReport["availability"];
+  mttd: ReliabilityReport["mttd"];
+  mtta: ReliabilityReport["mtta"];
+  mttr: ReliabilityReport["mttr"];
+  responseWithinSla: PageRatio;
+  recurrenceRate: PageRatio;
+  actionClosure: PageRatio;
+  resolutionEffectiveness: PageRatio;
+  overdueActions: { total: number; items: ReliabilityReport["overdueActions"] };
+  trend: TrendRow[];
+  charts: TrendChart[];
+  loaded: ReliabilityReport["loaded"];
+}
+
+/**
+ * Everything the /reliability loader returns (the figure the benchmark times): parses the query,
+ * loads and computes the report with trends, cuts item lists, renders the charts.
+ * Duration tables keep counts but drop their per-incident lists (the CSV has them).
+ */
+export async function reliabilityPageData(
+  db: Database,
+  request: { searchParams: URLSearchParams; now: Date; timeZone: string },
+): Promise<
+  | { ok: true; data: ReliabilityPageData; options: ScopeOptions }
+  | { ok: false; parameter: string; error: string; values: ReliabilityFormValues; options: ScopeOptions }
+> {
+  const options = await scopeOptions(db);
+  const parsed = parseReliabilityParams(request.searchParams, request.now, request.timeZone, options);
+  if (!parsed.ok) return { ...parsed, options };
+  const report = await getReliabilityReport(db, {
+    period: parsed.period,
+    scope: parsed.scope,
+    asOf: request.now,
+    timeZone: request.timeZone,
+    trends: true,
+  });
+  const trend = report.trend ?? [];
+  const lean = (table: ReliabilityReport["mttd"]) =>
+    Object.fromEntries(
+      Object.entries(table).map(([k, v]) => [k, { ...v, incidents: [], incompleteIncidents: v.incompleteIncidents.slice(0, PAGE_ITEMS_PER_OUTCOME) }]),
+    ) as unknown as ReliabilityReport["mttd"];
+  return {
+    ok: true,
+    options,
+    data: {
+      period: parsed.period,
+      values: parsed.values,
+      measuredTo: report.measuredTo.toISOString(),
+      scopeSystems: report.scope.systems,
+      availability: {
+        ...report.availability,
+        systems: report.availability.systems.map((s) => ({ ...s, incidents: s.incidents.slice(0, 20) })),
+      },
+      mttd: lean(report.mttd),
+      mtta: lean(report.mtta),
+      mttr: lean(report.mttr),
+      responseWithinSla: pageRatio(report.responseWithinSla),
+      recurrenceRate: pageRatio(report.recurrenceRate),
+      actionClosure: pageRatio(report.actionClosure),
+      resolutionEffectiveness: pageRatio(report.resolutionEffectiveness),
+      overdueActions: { total: report.overdueActions.length, items: report.overdueActions.slice(0, PAGE_ITEMS_PER_OUTCOME) },
+      trend,
+      charts: trendCharts(trend),
+      loaded: report.loaded,
+    },
+  };
+}

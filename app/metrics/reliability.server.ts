@@ -1,0 +1,818 @@
+/**
+ * Loading what the reliability metrics need (shared/domain.md, "Metrics" 5-9 and "Trend views")
+ * and computing every figure with the pure functions of ./reliability.ts. This module only picks
+ * rows, columns and windows, and shapes the results for the page, the CSV and the JSON API;
+ * no formula lives here.
+ *
+ * Windows (why more than the period is read):
+ * - incidents started from (earliest period start - 90 days) for recurrence (Metrics 7), up to
+ *   (period end + 30 days) for resolution effectiveness (Metrics 9), plus any incident started
+ *   earlier that was still not restored at the period's start (its downtime falls in P, Metrics 5);
+ * - the earliest period start is the trend's first month (12 months before the current one) when
+ *   trends are asked for;
+ * - corrective actions due within those months, plus every action still open past its due day.
+ * Incidents are read for the whole catalog (recurrence may go through a system outside the scope)
+ * and the figures are then kept to the incidents in scope (affecting an active system in scope).
+ */
+import { eq, sql } from "drizzle-orm";
+import { rowsOf, type Database } from "../../db/client";
+import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
+import { effectiveSla } from "../catalog/sla";
+import {
+  actionClosure,
+  availability,
+  availabilityForSystems,
+  DAY_MS,
+  incidentsInScope,
+  monthlyTrend,
+  RECURRENCE_WINDOW_DAYS,
+  recurrenceRate,
+  RESOLUTION_RECURRENCE_DAYS,
+  resolutionEffectiveness,
+  responseWithinSla,
+  SEVERITIES,
+  timeToAcknowledge,
+  timeToDetect,
+  timeToRestore,
+  type ActionItem,
+  type CorrectiveActionRow,
+  type DurationMetric,
+  type IncidentRow,
+  type Period,
+  type Severity,
+  type SystemRow,
+} from "./reliability";
+
+/** Which systems count: active ones, optionally of one team, one tier or one system (shared/domain.md "Metrics"). */
+export interface ReliabilityScope {
+  team?: string | null;
+  tier?: number | null;
+  system?: string | null;
+}
+
+/** A catalog system with its id and owner team, as the reliability loader reads it. */
+export interface CatalogSystem extends SystemRow {
+  id: number;
+  ownerTeamName: string | null;
+}
+
+/** An incident with its human number (INC-<number>, linked as /incidents/<number>). */
+export interface LoadedIncident extends IncidentRow {
+  number: number;
+}
+
+/** A corrective action with what its link needs. */
+export interface LoadedAction extends CorrectiveActionRow {
+  /** INC number when the source is an incident. */
+  incidentNumber: number | null;
+}
+
+export interface ReliabilityInput {
+  systems: CatalogSystem[];
+  incidents: LoadedIncident[];
+  actions: LoadedAction[];
+}
+
+/** An incident as referenced next to a figure. */
+export interface IncidentRef {
+  id: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  href: string;
+}
+
+/** A corrective action as referenced next to a figure. */
+export interface ActionRef {
+  id: string;
+  title: string;
+  owner: string | null;
+  /** YYYY-MM-DD. */
+  dueDate: string | null;
+  closedAt: string | null;
+  source: { type: "incident" | "drill" | "inspection"; id: string; label: string; href: string };
+}
+
+/** Where a record's page is (incidents by number, drills and inspections by id). */
+export function sourceHref(type: "incident" | "drill" | "inspection", idOrNumber: string | number): string {
+  return type === "incident" ? `/incidents/${idOrNumber}` : type === "drill" ? `/drills/${idOrNumber}` : `/inspections/${idOrNumber}`;
+}
+
+const epoch = (column: string) => sql.raw(`extract(epoch from ${column}) * 1000`);
+const toDate = (ms: number | string | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+const intArray = (ids: readonly number[]) => `{${ids.join(",")}}`;
+
+/**
+ * Every system (active and retired) with its effective SLA (tier defaults + overrides, see
+ * app/catalog/sla.ts), owner team and id. Systems whose tier has no SLA defaults are left out
+ * (they cannot be measured against a target).
+ */
+export async function loadCatalogSystems(db: Database): Promise<CatalogSystem[]> {
+  const [rows, tiers] = await Promise.all([
+    db
+      .select({
+        id: systemsTable.id,
+        slug: systemsTable.slug,
+        name: systemsTable.name,
+        tier: systemsTable.tier,
+        lifecycle: systemsTable.lifecycle,
+        overrides: systemsTable.slaOverrides,
+        ownerTeam: teams.slug,
+        ownerTeamName: teams.name,
+      })
+      .from(systemsTable)
+      .leftJoin(teams, eq(teams.id, systemsTable.ownerTeamId))
+      .orderBy(systemsTable.tier, systemsTable.name),
+    db.select().from(slas),
+  ]);
+  const byTier = new Map(tiers.map((t) => [t.tier, t]));
+  const out: CatalogSystem[] = [];
+  for (const r of rows) {
+    const sla = effectiveSla(byTier.get(r.tier), r.overrides);
+    if (!sla) continue;
+    out.push({ id: r.id, slug: r.slug, name: r.name, tier: r.tier, lifecycle: r.lifecycle, ownerTeam: r.ownerTeam, ownerTeamName: r.ownerTeamName, sla });
+  }
+  return out;
+}
+
+/** The active systems in a scope. */
+export function scopeSystems(systems: readonly CatalogSystem[], scope: ReliabilityScope): CatalogSystem[] {
+  return systems.filter(
+    (s) =>
+      s.lifecycle === "active" &&
+      (!scope.team || s.ownerTeam === scope.team) &&
+      (!scope.tier || s.tier === scope.tier) &&
+      (!scope.system || s.slug === scope.system),
+  );
+}
+
+/**
+ * Rows are read as ONE packed text value per query (fields joined by ",", rows by ";") and split
+ * here: postgres.js spends a few microseconds of protocol parsing per row and field, which at
+ * 40,000 incidents and 130,000 actions was most of the page's time budget
+ * (scripts/bench-reliability.ts). Only numbers and enum values travel this way; titles, owners and
+ * links are read afterwards for the incidents and actions a report actually names
+ * ({@link fillReferences}).
+ */
+/** Epoch milliseconds as text ("" for null); date_part is float8 arithmetic, far cheaper than extract's numeric. */
+const ms = (column: string) => `coalesce((date_part('epoch', ${column}) * 1000)::int8::text, '')`;
+const num = (field: string): number | null => (field === "" ? null : Number(field));
+
+function packedOf(result: unknown): string {
+  return rowsOf<{ packed: string | null }>(result)[0]?.packed ?? "";
+}
+
+/**
+ * Incidents that started in [from, to), plus those that started before `from` and were not
+ * restored (mitigated or resolved) by `ongoingAfter`, with their affected systems
+ * as slugs, in no particular order. `id` is the incident number as a string (and `recurrenceOf` the linked incident's
+ * number); `title` is empty until {@link fillReferences}. `systemIds` limits to incidents
+ * affecting one of those systems (omit for all).
+ */
+export async function loadIncidents(
+  db: Database,
+  window: { from: Date; to: Date; ongoingAfter: Date },
+  slugById: Map<number, string>,
+  systemIds?: readonly number[],
+): Promise<LoadedIncident[]> {
+  const only = systemIds
+    ? sql`and exists (select 1 from incident_systems y where y.incident_id = i.id and y.system_id = any(${intArray(systemIds)}::int[]))`
+    : sql``;
+  const result = await db.execute(sql`
+    select string_agg(concat_ws(',', i.number, right(i.severity, 1),
+        ${sql.raw(ms("i.started_at"))}, ${sql.raw(ms("i.detected_at"))}, ${sql.raw(ms("i.acknowledged_at"))},
+        ${sql.raw(ms("i.mitigated_at"))}, ${sql.raw(ms("i.resolved_at"))},
+        case when i.customer_impact then '1' else '0' end, i.root_cause_category,
+        coalesce((case when i.recurrence_of_id is not null then (select e.number from incidents e where e.id = i.recurrence_of_id) end)::text, ''),
+        coalesce((select string_agg(x.system_id::text, '|') from incident_systems x where x.incident_id = i.id), '')),
+      ';') as packed
+    from incidents i
+    where i.started_at < ${window.to.toISOString()}::timestamptz
+      and (i.started_at >= ${window.from.toISOString()}::timestamptz
+        or coalesce(least(i.mitigated_at, i.resolved_at) > ${window.ongoingAfter.toISOString()}::timestamptz, true))
+      ${only}`);
+  const packed = packedOf(result);
+  if (!packed) return [];
+  return packed.split(";").map((line) => {
+    const f = line.split(",");
+    const number = Number(f[0]);
+    return {
+      id: f[0],
+      number,
+      title: "",
+      severity: `SEV${f[1]}` as Severity,
+      systems: f[10] ? f[10].split("|").flatMap((id) => slugById.get(Number(id)) ?? []) : [],
+      startedAt: new Date(Number(f[2])),
+      detectedAt: toDate(num(f[3])),
+      acknowledgedAt: toDate(num(f[4])),
+      mitigatedAt: toDate(num(f[5])),
+      resolvedAt: toDate(num(f[6])),
+      customerImpact: f[7] === "1",
+      rootCauseCategory: f[8] as IncidentRow["rootCauseCategory"],
+      recurrenceOf: f[9] || null,
+    };
+  });
+}
+
+const STATUS_BY_LETTER: Record<string, CorrectiveActionRow["status"]> = { o: "open", i: "in_progress", d: "done", w: "wont_do" };
+
+/**
+ * Corrective actions whose source (incident, drill's plan, inspection) touches one of `systemIds`,
+ * due in [dueFrom, dueTo) or still open (`open`/`in_progress`) and due before `openDueBefore`. Actions due from `detailFrom` on, and open ones, carry their id (title, owner
+ * and source come with {@link fillReferences}); the others only feed trend figures and get a
+ * placeholder id ("~<n>"). In no particular order.
+ */
+export async function loadActions(
+  db: Database,
+  window: { dueFrom: string; dueTo: string; openDueBefore: string; detailFrom: string },
+  systemIds: readonly number[],
+): Promise<LoadedAction[]> {
+  const ids = intArray(systemIds);
+  const result = await db.execute(sql`
+    select string_agg(concat_ws(',', ca.due_date - date '1970-01-01', left(ca.status, 1), ${sql.raw(ms("ca.closed_at"))},
+        case when ca.due_date >= ${window.detailFrom}::date or ca.status in ('open', 'in_progress') then ca.id::text else '' end),
+      ';') as packed
+    from corrective_actions ca
+    where ((ca.due_date >= ${window.dueFrom}::date and ca.due_date < ${window.dueTo}::date)
+        or (ca.status in ('open', 'in_progress') and ca.due_date < ${window.openDueBefore}::date))
+      and (ca.incident_id in (select x.incident_id from incident_systems x where x.system_id = any(${ids}::int[]))
+        or ca.drill_id in (select d.id from drills d join document_systems ds on ds.document_id = d.plan_document_id
+                           where ds.system_id = any(${ids}::int[]))
+        or ca.inspection_id in (select n.id from inspections n where n.system_id = any(${ids}::int[])))`);
+  const packed = packedOf(result);
+  if (!packed) return [];
+  return packed.split(";").map((line, k) => {
+    const f = line.split(",");
+    return {
+      id: f[3] || `~${k}`,
+      title: "",
+      owner: null,
+      dueDate: new Date(Number(f[0]) * DAY_MS),
+      status: STATUS_BY_LETTER[f[1]],
+      closedAt: toDate(num(f[2])),
+      source: { type: "incident" as const, id: "" },
+      incidentNumber: null,
+    };
+  });
+}
+
+/**
+ * Fills in the titles of the incidents and the title, owner and source of the actions that a
+ * report names (everything else was read without them), in two queries.
+ */
+export async function fillReferences(db: Database, incidents: IncidentRef[], actions: ActionRef[]): Promise<void> {
+  const numbers = [...new Set(incidents.map((r) => r.number))];
+  const actionIds = [...new Set(actions.map((a) => a.id))].filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  const [incidentRows, actionRows] = await Promise.all([
+    numbers.length === 0
+      ? []
+      : db.execute(sql`select number, title, severity from incidents where number = any(${intArray(numbers)}::int[])`).then((r) =>
+          rowsOf<{ number: number; title: string; severity: Severity }>(r),
+        ),
+    actionIds.length === 0
+      ? []
+      : db
+          .execute(
+            sql`select ca.id, ca.title, ca.owner, ca.incident_id, ca.drill_id, ca.inspection_id, inc.number as incident_number
+                from corrective_actions ca left join incidents inc on inc.id = ca.incident_id
+                where ca.id = any(${`{${actionIds.join(",")}}`}::uuid[])`,
+          )
+          .then((r) =>
+            rowsOf<{ id: string; title: string; owner: string; incident_id: string | null; drill_id: string | null; inspection_id: string | null; incident_number: number | null }>(r),
+          ),
+  ]);
+  const incidentByNumber = new Map(incidentRows.map((r) => [Number(r.number), r]));
+  for (const ref of incidents) {
+    const row = incidentByNumber.get(ref.number);
+    if (row) {
+      ref.title = row.title;
+      ref.severity = row.severity;
+    }
+  }
+  const actionById = new Map(actionRows.map((r) => [r.id, r]));
+  for (const ref of actions) {
+    const row = actionById.get(ref.id);
+    if (!row) continue;
+    ref.title = row.title;
+    ref.owner = row.owner;
+    const type = row.incident_id ? "incident" : row.drill_id ? "drill" : "inspection";
+    const id = (row.incident_id ?? row.drill_id ?? row.inspection_id)!;
+    const number = row.incident_number === null ? null : Number(row.incident_number);
+    ref.source = {
+      type,
+      id,
+      label: type === "incident" ? `INC-${number}` : type === "drill" ? "Drill" : "Inspection",
+      href: sourceHref(type, type === "incident" ? (number ?? id) : id),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+// ---------------------------------------------------------------------------------------------
+
+export interface ReportQuery {
+  /** The period asked for (half-open, UTC). */
+  period: Period;
+  scope: ReliabilityScope;
+  /** T: default now. */
+  asOf: Date;
+  /** Calendar months of the trend follow this zone. */
+  timeZone: string;
+  /** Compute the 12-month trend (the page and CSV do; the JSON API does not). */
+  trends: boolean;
+}
+
+export interface AvailabilityFigure {
+  system: string;
+  name: string;
+  tier: number;
+  ownerTeam: string | null;
+  /** Measured over [from, min(to, T)); fraction; null for an empty period. */
+  value: number | null;
+  target: number;
+  meetsTarget: boolean | null;
+  downtimeMinutes: number;
+  /** (1 - target) x the whole period, minutes. */
+  errorBudgetMinutes: number;
+  /** Budget of the whole period minus downtime so far, minutes (negative: overspent). */
+  errorBudgetMinutesLeft: number;
+  incidents: IncidentRef[];
+}
+
+export interface DurationFigure {
+  meanMinutes: number | null;
+  medianMinutes: number | null;
+  count: number;
+  incomplete: number;
+  incidents: Array<IncidentRef & { minutes: number }>;
+  incompleteIncidents: Array<IncidentRef & { reason: string }>;
+}
+export type DurationTable = Record<Severity | "all", DurationFigure>;
+
+/** One incident or action behind a ratio, with how it counted. */
+export interface RatioItem {
+  /** e.g. "within", "breached", "recurs", "on_time", "late", "effective", "shortfall", or an out-of-denominator outcome. */
+  outcome: string;
+  /** In the numerator / in the denominator. */
+  numerator: boolean;
+  denominator: boolean;
+  incident?: IncidentRef;
+  action?: ActionRef;
+  /** Human-readable detail: minutes vs target, the earlier incident, reasons. */
+  detail: string;
+}
+
+export interface RatioFigure {
+  value: number | null;
+  numerator: number;
+  denominator: number;
+  items: RatioItem[];
+}
+
+export interface TrendRow {
+  /** YYYY-MM in the report's time zone. */
+  month: string;
+  /** Share of active systems in scope meeting their availability target. */
+  availabilityMet: number | null;
+  downtimeMinutes: number;
+  mttdMinutes: number | null;
+  mttaMinutes: number | null;
+  mttrMinutes: number | null;
+  mttrMedianMinutes: number | null;
+  incidents: number;
+  responseWithinSla: number | null;
+  recurrenceRate: number | null;
+  actionClosure: number | null;
+  resolutionEffectiveness: number | null;
+}
+
+export interface ReliabilityReport {
+  period: Period;
+  /** min(period.to, T): availability is measured up to here. */
+  measuredTo: Date;
+  asOf: Date;
+  scope: ReliabilityScope & { systems: number };
+  availability: { meeting: number; measured: number; systems: AvailabilityFigure[] };
+  mttd: DurationTable;
+  mtta: DurationTable;
+  mttr: DurationTable;
+  responseWithinSla: RatioFigure;
+  recurrenceRate: RatioFigure;
+  actionClosure: RatioFigure;
+  /** Open actions in scope past their due day, oldest due date first (Metrics 8). */
+  overdueActions: ActionRef[];
+  resolutionEffectiveness: RatioFigure;
+  trend: TrendRow[] | null;
+  /** Incidents and actions read, for the benchmark and diagnostics. */
+  loaded: { incidents: number; actions: number };
+  /** Every reference made above, for {@link fillReferences} (titles, owners, sources). */
+  references: { incidents: IncidentRef[]; actions: ActionRef[] };
+}
+
+const minutesFmt = (m: number) => `${Math.round(m)} min`;
+
+/**
+ * The rows each pure function needs for one period, cut from the loaded ones (start-ordered), so
+ * a month of the trend looks at a month of rows instead of 15 months: the functions would skip
+ * the other rows anyway, and the result is the same.
+ */
+class Windows {
+  private readonly starts: number[];
+  private readonly scopedStarts: number[];
+  private readonly dues: number[];
+  constructor(
+    readonly all: readonly LoadedIncident[],
+    readonly scoped: readonly LoadedIncident[],
+    readonly actions: readonly LoadedAction[],
+  ) {
+    this.starts = all.map((i) => i.startedAt.getTime());
+    this.scopedStarts = scoped.map((i) => i.startedAt.getTime());
+    this.dues = actions.map((a) => a.dueDate?.getTime() ?? -Infinity);
+  }
+  private static slice<T>(rows: readonly T[], keys: number[], from: number, to: number): T[] {
+    return rows.slice(lowerBound(keys, from), lowerBound(keys, to));
+  }
+  /** Scoped incidents that started in [from, to): Metrics 6. */
+  startedIn(p: Period): LoadedIncident[] {
+    return Windows.slice(this.scoped, this.scopedStarts, p.from.getTime(), p.to.getTime());
+  }
+  /** Scoped incidents that may have been down during P: started before its end, not restored before its start (Metrics 5). */
+  downDuring(p: Period): LoadedIncident[] {
+    const from = p.from.getTime();
+    return Windows.slice(this.scoped, this.scopedStarts, -Infinity, p.to.getTime()).filter((i) => {
+      const restored = Math.min(i.mitigatedAt?.getTime() ?? Infinity, i.resolvedAt?.getTime() ?? Infinity);
+      return restored > from;
+    });
+  }
+  /** All incidents from 90 days before P to T: Metrics 7 (an explicit link to an older one is trusted as such). */
+  forRecurrence(p: Period, asOf: Date): LoadedIncident[] {
+    return Windows.slice(this.all, this.starts, p.from.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS, asOf.getTime() + 1);
+  }
+  /** All incidents from P's start to T: Metrics 9 (the incidents in P and the later ones that may recur of them). */
+  forResolution(p: Period, asOf: Date): LoadedIncident[] {
+    return Windows.slice(this.all, this.starts, p.from.getTime(), asOf.getTime() + 1);
+  }
+  /**
+   * Actions due within a day of P, plus those open at T and due before T (the overdue list looks
+   * at every due date): Metrics 8.
+   */
+  forClosure(p: Period, asOf: Date): LoadedAction[] {
+    const t = asOf.getTime();
+    const around = new Set(this.dueAround(p));
+    const openAtT = this.actions.filter(
+      (a) => !around.has(a) && a.dueDate !== null && a.dueDate.getTime() < t && (a.status === "open" || a.status === "in_progress" || (a.closedAt?.getTime() ?? 0) > t),
+    );
+    return [...around, ...openAtT];
+  }
+  /** Actions due within a day of P (due days are UTC midnights): Metrics 8 without the overdue list. */
+  dueAround(p: Period): LoadedAction[] {
+    return Windows.slice(this.actions, this.dues, p.from.getTime() - DAY_MS, p.to.getTime() + DAY_MS);
+  }
+}
+
+/** First position in ascending `keys` whose value is >= `value`. */
+function lowerBound(keys: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const byStart = (a: IncidentRow, b: IncidentRow) => a.startedAt.getTime() - b.startedAt.getTime();
+const byDue = (a: CorrectiveActionRow, b: CorrectiveActionRow) => (a.dueDate?.getTime() ?? -Infinity) - (b.dueDate?.getTime() ?? -Infinity);
+
+/**
+ * Reads the rows (see the module comment for the windows) and computes the report.
+ * All figures come from ./reliability.ts; see {@link buildReliabilityReport}.
+ * @throws RangeError when the period ends before it starts.
+ */
+export async function getReliabilityReport(db: Database, query: ReportQuery): Promise<ReliabilityReport> {
+  const input = await loadReliabilityInput(db, query);
+  const report = buildReliabilityReport(input, query);
+  await fillReferences(db, report.references.incidents, report.references.actions);
+  return report;
+}
+
+/** The first month of the trend (12 complete months before the month containing T), as an instant. */
+function trendStart(query: ReportQuery): Date {
+  const points = monthlyTrend(() => null, query.asOf, { months: 12, timeZone: query.timeZone });
+  return points[0].period.from;
+}
+
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Loads the catalog, the incidents and the actions a report needs (see the module comment). */
+export async function loadReliabilityInput(db: Database, query: ReportQuery): Promise<ReliabilityInput> {
+  const { period, asOf } = query;
+  const systems = await loadCatalogSystems(db);
+  const slugById = new Map(systems.map((s) => [s.id, s.slug]));
+  const inScope = scopeSystems(systems, query.scope);
+  const earliest = query.trends ? new Date(Math.min(period.from.getTime(), trendStart(query).getTime())) : period.from;
+  // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
+  // resolution effectiveness (Metrics 9); the trend's months run up to T.
+  const latest = new Date(Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0));
+  const [incidents, actions] = await Promise.all([
+    loadIncidents(
+      db,
+      { from: new Date(earliest.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS), to: latest, ongoingAfter: earliest },
+      slugById,
+    ),
+    inScope.length === 0
+      ? Promise.resolve([])
+      : loadActions(
+          db,
+          {
+            dueFrom: utcDay(new Date(earliest.getTime() - DAY_MS)),
+            dueTo: utcDay(new Date(Math.max(period.to.getTime(), query.trends ? asOf.getTime() : 0) + DAY_MS)),
+            openDueBefore: utcDay(new Date(asOf.getTime() + DAY_MS)),
+            detailFrom: utcDay(new Date(period.from.getTime() - DAY_MS)),
+          },
+          inScope.map((s) => s.id),
+        ),
+  ]);
+  return { systems, incidents, actions };
+}
+
+/**
+ * Computes every figure of the report from loaded rows (shared/domain.md "Metrics" 5-9, each with
+ * the function of ./reliability.ts named in its field):
+ * - availability: `availability` per active system in scope over [from, min(to, T)) for the value
+ *   and downtime; the error budget is the whole period's (a quarter not over yet still has its
+ *   quarter's budget);
+ * - mttd/mtta/mttr: `timeToDetect`/`timeToAcknowledge`/`timeToRestore` per severity and all;
+ * - responseWithinSla, recurrenceRate, actionClosure, resolutionEffectiveness: the functions of
+ *   the same names; recurrence and resolution look at every incident read (a recurrence may go
+ *   through a system outside the scope) and keep the incidents in scope;
+ * - trend: `monthlyTrend` over the 12 complete months before T's month, in `timeZone`.
+ */
+export function buildReliabilityReport(input: ReliabilityInput, query: ReportQuery): ReliabilityReport {
+  const { period, asOf } = query;
+  const measuredTo = new Date(Math.max(period.from.getTime(), Math.min(period.to.getTime(), asOf.getTime())));
+  const inScope = scopeSystems(input.systems, query.scope);
+  const all = [...input.incidents].sort(byStart);
+  const scoped = incidentsInScope(all, inScope) as LoadedIncident[];
+  const scopedIds = new Set(scoped.map((i) => i.id));
+  const windows = new Windows(all, scoped, [...input.actions].sort(byDue));
+  const byId = new Map(input.incidents.map((i) => [i.id, i]));
+  const incidentRefs: IncidentRef[] = [];
+  const ref = (id: string): IncidentRef => {
+    const i = byId.get(id);
+    const number = i?.number ?? Number(id);
+    const r: IncidentRef = { id, number, title: i?.title ?? "", severity: i?.severity ?? "SEV4", href: sourceHref("incident", number) };
+    incidentRefs.push(r);
+    return r;
+  };
+  const actionRefs: ActionRef[] = [];
+  const toActionRef = actionRefFactory(input.actions);
+  const actionRef = (item: ActionItem | string): ActionRef => {
+    const r = toActionRef(item);
+    actionRefs.push(r);
+    return r;
+  };
+
+  // 5. Availability.
+  const measuredPeriod = { from: period.from, to: measuredTo };
+  const measured = availabilityForSystems(inScope, windows.downDuring(measuredPeriod), measuredPeriod, asOf);
+  const systemBySlug = new Map(inScope.map((s) => [s.slug, s]));
+  const availabilityFigures: AvailabilityFigure[] = measured.systems.map((m) => {
+    const system = systemBySlug.get(m.system)!;
+    // Same downtime (clipped to T either way), the whole period's error budget.
+    const whole = availability(system, [...new Set(m.incidents)].map((id) => byId.get(id)!), period, asOf);
+    return {
+      system: system.slug,
+      name: system.name,
+      tier: system.tier,
+      ownerTeam: system.ownerTeam,
+      value: m.value,
+      target: m.target,
+      meetsTarget: m.meetsTarget,
+      downtimeMinutes: m.downtimeMinutes,
+      errorBudgetMinutes: whole.errorBudgetMinutes,
+      errorBudgetMinutesLeft: whole.errorBudgetMinutesLeft,
+      incidents: [...new Set(m.incidents)].map(ref),
+    };
+  });
+
+  // 6. Durations.
+  const table = (metric: DurationMetric): DurationTable => {
+    const one = (s: DurationMetric["all"]): DurationFigure => ({
+      meanMinutes: s.meanMinutes,
+      medianMinutes: s.medianMinutes,
+      count: s.count,
+      incomplete: s.incomplete,
+      incidents: s.incidents.map((x) => ({ ...ref(x.id), minutes: x.minutes })),
+      incompleteIncidents: s.incompleteIncidents.map((x) => ({ ...ref(x.id), reason: x.reason.replaceAll("_", " ") })),
+    });
+    return { ...(Object.fromEntries(SEVERITIES.map((sev) => [sev, one(metric.bySeverity[sev])])) as Record<Severity, DurationFigure>), all: one(metric.all) };
+  };
+
+  // 6. Response within SLA (targets from every system, retired or not).
+  const inPeriod = windows.startedIn(period);
+  const response = responseWithinSla(inPeriod, input.systems, period, asOf);
+  const responseItems: RatioItem[] = [
+    ...response.within.map((x) => ({ outcome: "within", numerator: true, denominator: true, incident: ref(x.id), detail: `${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` })),
+    ...response.breached.map((x) => ({
+      outcome: "breached",
+      numerator: false,
+      denominator: true,
+      incident: ref(x.id),
+      detail: `${x.acknowledged ? "" : "unacknowledged, "}${minutesFmt(x.minutes)} against ${minutesFmt(x.targetMinutes)}`,
+    })),
+    ...response.pending.map((x) => ({ outcome: "pending", numerator: false, denominator: false, incident: ref(x.id), detail: `unacknowledged for ${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` })),
+    ...response.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, incident: ref(x.id), detail: x.reason.replaceAll("_", " ") })),
+  ];
+
+  // 7. Recurrence: over every incident read, kept to the scope.
+  const recurrence = recurrenceRate(windows.forRecurrence(period, asOf), period, asOf);
+  const recurringById = new Map(recurrence.recurring.map((r) => [r.id, r]));
+  const recurrenceItems: RatioItem[] = recurrence.incidents
+    .filter((id) => scopedIds.has(id))
+    .map((id) => {
+      const r = recurringById.get(id);
+      if (!r) return { outcome: "no_recurrence", numerator: false, denominator: true, incident: ref(id), detail: "" };
+      const earlier = byId.get(r.earlierIncident);
+      const via = r.reason === "explicit_link" ? "marked as recurrence of" : `same system (${r.sharedSystems.join(", ")}) and cause (${r.rootCauseCategory?.replaceAll("_", " ")}) as`;
+      return { outcome: "recurs", numerator: true, denominator: true, incident: ref(id), detail: `${via} ${earlier ? `INC-${earlier.number}` : "an earlier incident"}` };
+    });
+
+  // 8. Corrective-action closure (actions were read for the scope already).
+  const closure = actionClosure(windows.forClosure(period, asOf), period, asOf);
+  const closureItems: RatioItem[] = [
+    ...closure.onTime.map((a) => ({ outcome: "on_time", numerator: true, denominator: true, action: actionRef(a), detail: `closed ${a.closedAt ? utcDay(a.closedAt) : ""}` })),
+    ...closure.late.map((a) => ({ outcome: "late", numerator: false, denominator: true, action: actionRef(a), detail: a.closedAt ? `closed ${utcDay(a.closedAt)}` : "not done by its due date" })),
+    ...closure.wontDo.map((id) => ({ outcome: "wont_do", numerator: false, denominator: false, action: actionRef(id), detail: "won't do: out of the denominator" })),
+    ...closure.notYetDue.map((id) => ({ outcome: "not_yet_due", numerator: false, denominator: false, action: actionRef(id), detail: "due day not over yet" })),
+    ...closure.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, action: actionRef(x.id), detail: "done without a closing time" })),
+  ];
+
+  // 9. Resolution effectiveness: over every incident read, kept to the scope.
+  const resolution = resolutionEffectiveness(windows.forResolution(period, asOf), input.systems, period, asOf);
+  const rtoDetail = (x: { restoreMinutes: number | null; rtoMinutes: number | null }) =>
+    `${x.restoreMinutes === null ? "not restored" : `restored in ${minutesFmt(x.restoreMinutes)}`}${x.rtoMinutes === null ? "" : `, RTO ${minutesFmt(x.rtoMinutes)}`}`;
+  const recurredDetail = (ids: string[]) => (ids.length ? `; recurred: ${ids.map((id) => `INC-${byId.get(id)?.number ?? "?"}`).join(", ")}` : "");
+  const resolutionItems: RatioItem[] = [
+    ...resolution.effective.map((x) => ({ outcome: "effective", numerator: true, denominator: true, incident: ref(x.id), detail: `${rtoDetail(x)}${x.provisional ? " (30-day window still open)" : ""}` })),
+    ...resolution.shortfall.map((x) => ({
+      outcome: "shortfall",
+      numerator: false,
+      denominator: true,
+      incident: ref(x.id),
+      detail: `${x.reasons.map((r) => r.replaceAll("_", " ")).join(", ")}: ${rtoDetail(x)}${recurredDetail(x.recurredBy)}`,
+    })),
+    ...resolution.pending.map((x) => ({ outcome: "pending", numerator: false, denominator: false, incident: ref(x.id), detail: `${rtoDetail(x)}, still within RTO` })),
+    ...resolution.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, incident: ref(x.id), detail: x.reason.replaceAll("_", " ") })),
+  ].filter((item) => scopedIds.has(item.incident.id));
+
+  const trend = query.trends ? buildTrend(input, inScope, windows, scopedIds, query) : null;
+
+  return {
+    period,
+    measuredTo,
+    asOf,
+    scope: { ...query.scope, systems: inScope.length },
+    availability: {
+      meeting: measured.numerator,
+      measured: measured.denominator,
+      systems: availabilityFigures,
+    },
+    mttd: table(timeToDetect(inPeriod, period, asOf)),
+    mtta: table(timeToAcknowledge(inPeriod, period, asOf)),
+    mttr: table(timeToRestore(inPeriod, period, asOf)),
+    responseWithinSla: { ...ratioOf(response), items: responseItems },
+    recurrenceRate: countRatio(recurrenceItems),
+    actionClosure: { ...ratioOf(closure), items: closureItems },
+    overdueActions: closure.overdue.map((a) => actionRef(a)),
+    resolutionEffectiveness: countRatio(resolutionItems),
+    trend,
+    loaded: { incidents: input.incidents.length, actions: input.actions.length },
+    references: { incidents: incidentRefs, actions: actionRefs },
+  };
+}
+
+function ratioOf(r: { value: number | null; numerator: number; denominator: number }) {
+  return { value: r.value, numerator: r.numerator, denominator: r.denominator };
+}
+
+/**
+ * The ratio of the items kept in scope: the pure function's numerator and denominator, restricted
+ * to the incidents in scope (for the whole scope, exactly the pure function's ratio).
+ */
+function countRatio(items: RatioItem[]): RatioFigure {
+  const numerator = items.filter((i) => i.numerator).length;
+  const denominator = items.filter((i) => i.denominator).length;
+  return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator, items };
+}
+
+function actionRefFactory(actions: readonly LoadedAction[]) {
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  return (item: ActionItem | string): ActionRef => {
+    const a = byId.get(typeof item === "string" ? item : item.id)!;
+    const closedAt = typeof item === "string" ? a.closedAt : item.closedAt;
+    return {
+      id: a.id,
+      title: a.title,
+      owner: a.owner,
+      dueDate: a.dueDate ? utcDay(a.dueDate) : null,
+      closedAt: closedAt ? closedAt.toISOString() : null,
+      source: { type: a.source.type, id: a.source.id, label: "", href: "" },
+    };
+  };
+}
+
+function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], windows: Windows, scopedIds: Set<string>, query: ReportQuery): TrendRow[] {
+  const share = (ids: string[], pick: (id: string) => boolean) => {
+    const kept = ids.filter((id) => scopedIds.has(id));
+    return kept.length === 0 ? null : kept.filter(pick).length / kept.length;
+  };
+  return monthlyTrend(
+    (p, t) => {
+      const started = windows.startedIn(p);
+      const avail = availabilityForSystems(inScope, windows.downDuring(p), p, t);
+      const mttr = timeToRestore(started, p, t).all;
+      const recurrence = recurrenceRate(windows.forRecurrence(p, t), p, t);
+      const recurring = new Set(recurrence.recurring.map((r) => r.id));
+      const resolution = resolutionEffectiveness(windows.forResolution(p, t), input.systems, p, t);
+      const effective = new Set(resolution.effective.map((r) => r.id));
+      return {
+        availabilityMet: avail.value,
+        downtimeMinutes: avail.systems.reduce((sum, s) => sum + s.downtimeMinutes, 0),
+        mttdMinutes: timeToDetect(started, p, t).all.meanMinutes,
+        mttaMinutes: timeToAcknowledge(started, p, t).all.meanMinutes,
+        mttrMinutes: mttr.meanMinutes,
+        mttrMedianMinutes: mttr.medianMinutes,
+        incidents: mttr.count + mttr.incomplete,
+        responseWithinSla: responseWithinSla(started, input.systems, p, t).value,
+        recurrenceRate: share(recurrence.incidents, (id) => recurring.has(id)),
+        actionClosure: actionClosure(windows.dueAround(p), p, t).value,
+        resolutionEffectiveness: share(
+          [...resolution.effective, ...resolution.shortfall].map((r) => r.id),
+          (id) => effective.has(id),
+        ),
+      };
+    },
+    query.asOf,
+    { months: 12, timeZone: query.timeZone },
+  ).map((point) => ({ month: point.month, ...point.result }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system page: this quarter's availability
+// ---------------------------------------------------------------------------------------------
+
+export interface SystemQuarterAvailability {
+  /** e.g. "2026 Q4". */
+  quarter: string;
+  from: Date;
+  to: Date;
+  value: number | null;
+  target: number;
+  meetsTarget: boolean | null;
+  downtimeMinutes: number;
+  errorBudgetMinutes: number;
+  errorBudgetMinutesLeft: number;
+  incidents: IncidentRef[];
+}
+
+/**
+ * This quarter's availability of one system (shared/domain.md "Metrics" 5) with `availability`:
+ * value over [quarter start, T), error budget of the whole quarter minus downtime so far.
+ * Quarters are UTC calendar quarters. Null when the system is unknown or its tier has no SLA.
+ */
+export async function systemQuarterAvailability(db: Database, slug: string, asOf: Date = new Date()): Promise<SystemQuarterAvailability | null> {
+  const systems = await loadCatalogSystems(db);
+  const system = systems.find((s) => s.slug === slug);
+  if (!system) return null;
+  const q = Math.floor(asOf.getUTCMonth() / 3);
+  const from = new Date(Date.UTC(asOf.getUTCFullYear(), q * 3, 1));
+  const to = new Date(Date.UTC(asOf.getUTCFullYear(), q * 3 + 3, 1));
+  const incidents = await loadIncidents(
+    db,
+    { from, to: new Date(Math.min(to.getTime(), asOf.getTime() + 1)), ongoingAfter: from },
+    new Map(systems.map((s) => [s.id, s.slug])),
+    [system.id],
+  );
+  const soFar = availability(system, incidents, { from, to: new Date(Math.max(from.getTime(), Math.min(to.getTime(), asOf.getTime()))) }, asOf);
+  const whole = availability(system, incidents, { from, to }, asOf);
+  const refs: IncidentRef[] = [...new Set(soFar.incidents)].map((id) => {
+    const number = Number(id);
+    return { id, number, title: "", severity: "SEV4", href: sourceHref("incident", number) };
+  });
+  await fillReferences(db, refs, []);
+  return {
+    quarter: `${from.getUTCFullYear()} Q${q + 1}`,
+    from,
+    to,
+    value: soFar.value,
+    target: soFar.target,
+    meetsTarget: soFar.meetsTarget,
+    downtimeMinutes: soFar.downtimeMinutes,
+    errorBudgetMinutes: whole.errorBudgetMinutes,
+    errorBudgetMinutesLeft: whole.errorBudgetMinutesLeft,
+    incidents: refs,
+  };
+}
