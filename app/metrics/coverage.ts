@@ -389,7 +389,8 @@ function maxDate(dates: readonly Date[] | undefined, also: Date | null, today: n
 function groupBySystem<T>(items: readonly T[], systemsOf: (item: T) => readonly string[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
-    for (const slug of new Set(systemsOf(item))) {
+    const slugs = systemsOf(item);
+    for (const slug of slugs.length < 2 ? slugs : new Set(slugs)) {
       const list = groups.get(slug);
       if (list) list.push(item);
       else groups.set(slug, [item]);
@@ -599,10 +600,11 @@ export function drillCoverage(
   const shortfalls: Shortfall[] = [];
   const items: DrillPlanItem[] = [];
   for (const p of publishedPlansAsOf(input.plans, asOf)) {
-    const inScope = [...new Set(p.systems)].filter((s) => scopedSlugs.has(s)).sort();
+    const linked = p.systems.length < 2 ? p.systems : [...new Set(p.systems)].sort();
+    const inScope = linked.filter((s) => scopedSlugs.has(s));
     if (inScope.length === 0) continue;
     let strictest: CoverageSystem | null = null;
-    for (const slug of [...new Set(p.systems)].sort()) {
+    for (const slug of linked) {
       const s = active.get(slug);
       if (!s || s.sla.drillIntervalDays === null) continue;
       if (!strictest || s.sla.drillIntervalDays < (strictest.sla.drillIntervalDays as number)) strictest = s;
@@ -761,12 +763,40 @@ function timedCell(lastDate: Date | null, intervalDays: number, today: number, r
  * Throws RangeError on an invalid `asOf`.
  */
 export function coverageMatrix(input: CoverageInput, asOf: Date): CoverageMatrixRow[] {
+  return coverageSnapshot(input, asOf).matrix;
+}
+
+/** Metrics 1-4 and the matrix as of one day: what a dashboard shows. */
+export interface CoverageSnapshot {
+  plan: MetricResult<PlanCoverageItem>;
+  drill: DrillCoverageResult;
+  inspection: MetricResult<InspectionCoverageItem>;
+  runbook: MetricResult<RunbookCoverageItem>;
+  matrix: CoverageMatrixRow[];
+}
+
+/**
+ * `planCoverage`, `drillCoverage`, `inspectionCoverage`, `runbookCoverage` and `coverageMatrix` as of
+ * `asOf`, each metric computed once (the matrix is built from the same results). Throws RangeError on
+ * an invalid `asOf`.
+ */
+export function coverageSnapshot(input: CoverageInput, asOf: Date): CoverageSnapshot {
+  const results = {
+    plan: planCoverage(input, asOf),
+    drill: drillCoverage(input, asOf),
+    inspection: inspectionCoverage(input, asOf),
+    runbook: runbookCoverage(input, asOf),
+  };
+  return { ...results, matrix: matrixFrom(input, asOf, results) };
+}
+
+function matrixFrom(input: CoverageInput, asOf: Date, results: Omit<CoverageSnapshot, "matrix">): CoverageMatrixRow[] {
   const today = asOfDay(asOf);
-  const plan = new Map(planCoverage(input, asOf).items.map((i) => [i.system, i]));
-  const drill = drillCoverage(input, asOf);
+  const plan = new Map(results.plan.items.map((i) => [i.system, i]));
+  const drill = results.drill;
   const drillPlans = new Map(drill.items.map((i) => [i.plan, i]));
-  const inspection = new Map(inspectionCoverage(input, asOf).items.map((i) => [i.system, i]));
-  const runbook = new Map(runbookCoverage(input, asOf).items.map((i) => [i.system, i]));
+  const inspection = new Map(results.inspection.items.map((i) => [i.system, i]));
+  const runbook = new Map(results.runbook.items.map((i) => [i.system, i]));
   const drillSystems = new Map(drill.systems.map((s) => [s.system, s]));
 
   return systemsInScope(input.systems, input.scope).map((system): CoverageMatrixRow => {

@@ -1,0 +1,547 @@
+/**
+ * Loading what the coverage metrics need (shared/domain.md, "Metrics" 1-4 and "Trend views") and
+ * computing every figure with the pure functions of ./coverage.ts. No formula lives here: this
+ * module only decides which rows the formulas get to see.
+ *
+ * **Pre-aggregation.** The dashboard is computed as of a set of days (the as-of day and the 11
+ * month-ends before it, for the trend). The formulas only ever look at, per as-of day T:
+ * - per plan and per runbook, the revision current as of T (highest number created on or before day T);
+ * - per plan, the latest review on or before T;
+ * - per plan, the latest `passed`/`partial` drill on or before T, and whether any drill exists by T;
+ * - per system, the latest inspection on or before T.
+ * So instead of every row, SQL returns for each of those the row that wins as of each day: rows are
+ * put into "buckets" between consecutive as-of days with `width_bucket(ts, cutoffs)` (bucket b holds
+ * rows visible from the b-th as-of day on) and one winner per bucket is kept with `DISTINCT ON`
+ * (the winner of day k is then the best of buckets 0..k, which the formula finds itself); the
+ * earliest drill of each plan stands for "a drill exists by T"; inspections, the big table, are read
+ * with one index probe per (system in scope, as-of day) through `LATERAL ... LIMIT 1`. Feeding the
+ * formulas these rows gives the same figures as feeding them every row (`coverage.server.test.ts`
+ * proves it on a fixture), provided ties are broken the same way: rows are fed oldest first, ties by
+ * id, and the SQL keeps the newest row with the smallest id, which is the one the formulas pick.
+ * (Times are compared in milliseconds in JS and in microseconds in SQL; two rows of one plan or system
+ * within the same millisecond could pick differently, which no form, API or import produces.)
+ *
+ * **Snapshot.** On PostgreSQL the queries run in parallel on pooled connections, not in one
+ * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
+ * A dashboard refreshed weekly can live with that; a transaction would serialise the queries.
+ */
+import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Database } from "../../db/client";
+import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
+import type { DocumentStatus } from "../../db/schema/documents";
+import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
+import { effectiveSla } from "../catalog/sla";
+import {
+  coverageSnapshot,
+  coverageTrend,
+  systemsInScope,
+  utcDay,
+  type ContingencyPlanRow,
+  type CoverageInput,
+  type CoverageMatrixRow,
+  type CoverageScope,
+  type CoverageSystem,
+  type CoverageTrendPoint,
+  type DocumentRevisionRow,
+  type DrillCoverageResult,
+  type DrillRow,
+  type InspectionCoverageItem,
+  type InspectionRow,
+  type MetricResult,
+  type MetricSummary,
+  type PlanCoverageItem,
+  type RunbookCoverageItem,
+  type RunbookRow,
+} from "./coverage";
+
+const DAY_MS = 86_400_000;
+
+/** Months in the trend (shared/domain.md, "Trend views": the last 12 months). */
+export const TREND_MONTHS = 12;
+
+/** A catalog system as the coverage page shows it (all lifecycles; the formulas skip retired ones). */
+export interface CoverageCatalogSystem extends CoverageSystem {
+  id: number;
+  ownerTeamName: string | null;
+}
+
+export interface CoverageCatalog {
+  /** Systems with an effective SLA, ordered by tier, name, slug (as the formulas order them). */
+  systems: CoverageCatalogSystem[];
+  teams: Array<{ slug: string; name: string }>;
+}
+
+/** Everything the coverage page, its CSV, print view and JSON API show. Dates are UTC. */
+export interface CoverageReport {
+  /** The as-of day (UTC midnight). */
+  asOf: Date;
+  scope: CoverageScope;
+  plan: MetricResult<PlanCoverageItem>;
+  drill: DrillCoverageResult;
+  inspection: MetricResult<InspectionCoverageItem>;
+  runbook: MetricResult<RunbookCoverageItem>;
+  /** Systems in scope x (plan, drill, inspection, runbook), by tier then name. */
+  matrix: CoverageMatrixRow[];
+  /** Oldest month first; empty when not asked for. */
+  trend: CoverageTrendPoint[];
+  /** Plan slug -> title, for every plan the report names. */
+  planTitles: Record<string, string>;
+  catalog: CoverageCatalog;
+}
+
+const byTierNameSlug = (a: CoverageSystem, b: CoverageSystem) =>
+  a.tier - b.tier || a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug);
+
+/**
+ * Every system with its effective SLA (tier defaults + overrides, `effectiveSla`) and owner team,
+ * and every team, for the scope filters. A system whose tier has no SLA defaults is left out (as on
+ * the reliability page): the formulas cannot judge it without intervals.
+ */
+export async function loadCoverageCatalog(db: Database): Promise<CoverageCatalog> {
+  const [rows, tiers, teamRows] = await Promise.all([
+    db
+      .select({
+        id: systemsTable.id,
+        slug: systemsTable.slug,
+        name: systemsTable.name,
+        tier: systemsTable.tier,
+        lifecycle: systemsTable.lifecycle,
+        overrides: systemsTable.slaOverrides,
+        ownerTeam: teams.slug,
+        ownerTeamName: teams.name,
+      })
+      .from(systemsTable)
+      .leftJoin(teams, eq(teams.id, systemsTable.ownerTeamId)),
+    db.select().from(slas),
+    db.select({ slug: teams.slug, name: teams.name }).from(teams).orderBy(asc(teams.name)),
+  ]);
+  const byTier = new Map(tiers.map((t) => [t.tier, t]));
+  const systems: CoverageCatalogSystem[] = [];
+  for (const r of rows) {
+    const sla = effectiveSla(byTier.get(r.tier), r.overrides);
+    if (!sla) continue;
+    systems.push({
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      tier: r.tier,
+      lifecycle: r.lifecycle,
+      ownerTeam: r.ownerTeam,
+      ownerTeamName: r.ownerTeamName,
+      sla: {
+        drillIntervalDays: sla.drillIntervalDays,
+        inspectionIntervalDays: sla.inspectionIntervalDays,
+        planReviewIntervalDays: sla.planReviewIntervalDays,
+      },
+    });
+  }
+  // Pre-sorted as the formulas sort, so their sorts are one pass.
+  systems.sort(byTierNameSlug);
+  return { systems, teams: teamRows };
+}
+
+/**
+ * The days a report is computed as of, oldest first: the month-ends of the `months - 1` months before
+ * the one containing `asOf`, then `asOf` (exactly the points `coverageTrend` uses; it is asked, with
+ * no rows, so the two can never disagree). `months = 1` gives just `asOf`.
+ */
+export function coverageAsOfDays(asOf: Date, months: number = TREND_MONTHS): Date[] {
+  return coverageTrend({ systems: [], plans: [], drills: [], inspections: [], runbooks: [] }, months, asOf).map((p) => p.asOf);
+}
+
+/** `{a,b}` array literal of UTC instants, for one `::timestamptz[]` parameter. */
+function timestampArray(dates: Date[]): string {
+  return `{${dates.map((d) => `"${d.toISOString()}"`).join(",")}}`;
+}
+
+/** Epoch milliseconds of a timestamptz column, as a float8 both drivers return as a JS number. */
+const epochMs = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
+
+const toDate = (ms: number | string) => new Date(Number(ms));
+
+interface DocumentSqlRow {
+  id: string;
+  kind: "contingency_plan" | "runbook";
+  slug: string;
+  title: string;
+  status: DocumentStatus;
+  current_revision: number;
+  last_reviewed: string | null;
+  revised_ms: number;
+  systems: string[] | null;
+}
+/** `bucket` (pre-aggregated rows only): the row is visible from the `bucket`-th as-of day on (0-based). */
+interface RevisionSqlRow {
+  document_id: string;
+  number: number;
+  created_ms: number;
+  status: DocumentStatus | null;
+  systems: string[] | null;
+  bucket?: number;
+}
+interface ReviewSqlRow {
+  document_id: string;
+  reviewed_ms: number;
+  bucket?: number;
+}
+interface DrillSqlRow {
+  id: string;
+  plan_document_id: string;
+  plan_revision: number;
+  held_ms: number;
+  type: DrillType;
+  outcome: DrillOutcome;
+  bucket?: number;
+  /** The plan's first drill (any outcome), which tells whether it was drilled at all by a day. */
+  first?: boolean;
+}
+interface InspectionSqlRow {
+  id: string;
+  system_slug: string;
+  inspected_ms: number;
+  result: InspectionResult;
+  bucket?: number;
+}
+
+/** Rows of the documents, revisions, reviews, drills and inspections, pre-aggregated or complete. */
+interface CoverageRows {
+  documents: DocumentSqlRow[];
+  revisions: RevisionSqlRow[];
+  reviews: ReviewSqlRow[];
+  /** Pre-aggregated: the latest passed/partial drill of each plan per bucket, and each plan's first drill. */
+  drills: DrillSqlRow[];
+  /** Pre-aggregated: the latest inspection of each system as of each day (`bucket` = the day's index). */
+  inspections: InspectionSqlRow[];
+}
+
+const documentsQuery = (db: Database) =>
+  db.execute(sql`
+    select d.id, d.kind, d.slug, d.title, d.status, d.current_revision, d.last_reviewed::text as last_reviewed,
+           ${epochMs(sql`r.created_at`)} as revised_ms, r.metadata->'systems' as systems
+    from documents d
+    join revisions r on r.document_id = d.id and r.number = d.current_revision
+    where d.kind in ('contingency_plan', 'runbook')`);
+
+/** Inspections are read in this many slices in parallel (PostgreSQL uses a connection per slice). */
+const INSPECTION_SLICES = 2;
+
+/**
+ * The pre-aggregated rows for the as-of days `days` (ascending; see the module comment), reading
+ * inspections only for the systems with ids `inspectedSystemIds` (the systems in scope).
+ */
+async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds: number[]): Promise<CoverageRows> {
+  // Day k covers everything before the midnight that ends it.
+  const cutoffs = timestampArray(days.map((d) => new Date((utcDay(d) + 1) * DAY_MS)));
+  const cut = sql`${cutoffs}::timestamptz[]`;
+  const last = new Date((utcDay(days[days.length - 1]!) + 1) * DAY_MS).toISOString();
+  const sliceSize = Math.max(1, Math.ceil(inspectedSystemIds.length / INSPECTION_SLICES));
+  const slices: number[][] = [];
+  for (let i = 0; i < inspectedSystemIds.length; i += sliceSize) slices.push(inspectedSystemIds.slice(i, i + sliceSize));
+
+  const [documents, revisions, reviews, counting, first, ...inspections] = await Promise.all([
+    documentsQuery(db),
+    db.execute(sql`
+      select distinct on (x.document_id, x.bucket) x.document_id, x.number, x.created_ms, x.bucket,
+             r.metadata->>'status' as status, r.metadata->'systems' as systems
+      from (
+        select r.document_id, r.number, ${epochMs(sql`r.created_at`)} as created_ms, width_bucket(r.created_at, ${cut}) as bucket
+        from revisions r join documents d on d.id = r.document_id
+        where d.kind in ('contingency_plan', 'runbook') and r.created_at < ${last}::timestamptz
+      ) x
+      join revisions r on r.document_id = x.document_id and r.number = x.number
+      order by x.document_id, x.bucket, x.number desc`),
+    db.execute(sql`
+      select x.document_id, ${epochMs(sql`max(x.reviewed_at)`)} as reviewed_ms, x.bucket
+      from (
+        select document_id, reviewed_at, width_bucket(reviewed_at, ${cut}) as bucket
+        from plan_reviews
+        where reviewed_at < ${last}::timestamptz
+      ) x
+      group by x.document_id, x.bucket`),
+    db.execute(sql`
+      select distinct on (x.plan_document_id, x.bucket)
+             x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)} as held_ms, x.type, x.outcome, x.bucket
+      from (
+        select id, plan_document_id, plan_revision, held_at, type, outcome, width_bucket(held_at, ${cut}) as bucket
+        from drills
+        where held_at < ${last}::timestamptz and outcome in ('passed', 'partial')
+      ) x
+      order by x.plan_document_id, x.bucket, x.held_at desc, x.id`),
+    db.execute(sql`
+      select distinct on (plan_document_id)
+             id, plan_document_id, plan_revision, ${epochMs(sql`held_at`)} as held_ms, type, outcome,
+             width_bucket(held_at, ${cut}) as bucket
+      from drills
+      where held_at < ${last}::timestamptz
+      order by plan_document_id, held_at, id`),
+    ...slices.map((ids) =>
+      db.execute(sql`
+        select i.id, s.slug as system_slug, ${epochMs(sql`i.inspected_at`)} as inspected_ms, i.result, (c.k - 1)::int as bucket
+        from systems s
+        cross join unnest(${cut}) with ordinality as c(cutoff, k)
+        cross join lateral (
+          select id, inspected_at, result from inspections
+          where system_id = s.id and inspected_at < c.cutoff
+          order by inspected_at desc, id
+          limit 1
+        ) i
+        where s.id = any(${`{${ids.join(",")}}`}::int[])`),
+    ),
+  ]);
+  return {
+    documents: rowsOf<DocumentSqlRow>(documents),
+    revisions: rowsOf<RevisionSqlRow>(revisions),
+    reviews: rowsOf<ReviewSqlRow>(reviews),
+    drills: [...rowsOf<DrillSqlRow>(counting), ...rowsOf<DrillSqlRow>(first).map((d) => ({ ...d, first: true }))],
+    inspections: inspections.flatMap((r) => rowsOf<InspectionSqlRow>(r)),
+  };
+}
+
+/**
+ * Every row the formulas could look at, unaggregated: the reference the pre-aggregation is tested
+ * against (`coverage.server.test.ts`). Reads whole tables; not for pages.
+ */
+export async function loadAllCoverageRows(db: Database, catalog: CoverageCatalog, scope?: CoverageScope): Promise<CoverageInput> {
+  const [documents, revisions, reviews, drills, inspections] = await Promise.all([
+    documentsQuery(db),
+    db.execute(sql`
+      select r.document_id, r.number, ${epochMs(sql`r.created_at`)} as created_ms,
+             r.metadata->>'status' as status, r.metadata->'systems' as systems
+      from revisions r join documents d on d.id = r.document_id
+      where d.kind in ('contingency_plan', 'runbook')`),
+    db.execute(sql`select document_id, ${epochMs(sql`reviewed_at`)} as reviewed_ms from plan_reviews`),
+    db.execute(sql`
+      select id, plan_document_id, plan_revision, ${epochMs(sql`held_at`)} as held_ms, type, outcome
+      from drills order by held_at, id`),
+    db.execute(sql`
+      select i.id, s.slug as system_slug, ${epochMs(sql`i.inspected_at`)} as inspected_ms, i.result
+      from inspections i join systems s on s.id = i.system_id order by i.inspected_at, i.id`),
+  ]);
+  return toCoverageInput(
+    catalog,
+    {
+      documents: rowsOf<DocumentSqlRow>(documents),
+      revisions: rowsOf<RevisionSqlRow>(revisions),
+      reviews: rowsOf<ReviewSqlRow>(reviews),
+      drills: rowsOf<DrillSqlRow>(drills),
+      inspections: rowsOf<InspectionSqlRow>(inspections),
+    },
+    scope,
+  );
+}
+
+/** Oldest first, ties by id: the order in which the formulas pick the same winner as the SQL. */
+function byTimeThenId<T extends { id: string | number; date: Date }>(a: T, b: T): number {
+  return a.date.getTime() - b.date.getTime() || (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
+}
+
+const bySlug = (a: { slug: string }, b: { slug: string }) => a.slug.localeCompare(b.slug);
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+const revisionRow = (r: RevisionSqlRow): DocumentRevisionRow => ({
+  number: r.number,
+  createdAt: toDate(r.created_ms),
+  ...(r.status ? { status: r.status } : {}),
+  ...(Array.isArray(r.systems) ? { systems: r.systems } : {}),
+});
+
+/** The document-level fields of a plan (its revisions and reviews are added per input). */
+function planBase(d: DocumentSqlRow): Omit<ContingencyPlanRow, "revisions" | "reviews"> {
+  return {
+    slug: d.slug,
+    title: d.title,
+    status: d.status,
+    systems: Array.isArray(d.systems) ? d.systems : [],
+    currentRevision: d.current_revision,
+    lastRevisionAt: toDate(d.revised_ms),
+    lastReviewedAt: d.last_reviewed ? new Date(`${d.last_reviewed}T00:00:00Z`) : null,
+  };
+}
+
+/** Complete rows into the formulas' input (every row, sorted as the formulas sort them). */
+function toCoverageInput(catalog: CoverageCatalog, rows: CoverageRows, scope?: CoverageScope): CoverageInput {
+  const revisionsByDoc = groupBy(rows.revisions, (r) => r.document_id);
+  const reviewsByDoc = groupBy(rows.reviews, (r) => r.document_id);
+  const planSlugById = new Map<string, string>();
+  const plans: ContingencyPlanRow[] = [];
+  const runbooks: RunbookRow[] = [];
+  for (const d of [...rows.documents].sort(bySlug)) {
+    const revisions = (revisionsByDoc.get(d.id) ?? []).sort((a, b) => a.number - b.number).map(revisionRow);
+    if (d.kind === "runbook") {
+      runbooks.push({ slug: d.slug, status: d.status, systems: Array.isArray(d.systems) ? d.systems : [], revisions });
+      continue;
+    }
+    planSlugById.set(d.id, d.slug);
+    const reviews = (reviewsByDoc.get(d.id) ?? []).map((r) => toDate(r.reviewed_ms)).sort((a, b) => a.getTime() - b.getTime());
+    plans.push({ ...planBase(d), revisions, reviews });
+  }
+  const drills: DrillRow[] = rows.drills
+    .filter((d) => planSlugById.has(d.plan_document_id))
+    .map((d) => drillRow(d, planSlugById.get(d.plan_document_id)!))
+    .sort(byTimeThenId);
+  const inspections: InspectionRow[] = rows.inspections.map(inspectionRow).sort(byTimeThenId);
+  return { systems: catalog.systems, plans, drills, inspections, runbooks, ...(scope ? { scope } : {}) };
+}
+
+const drillRow = (d: DrillSqlRow, planSlug: string): DrillRow => ({
+  id: d.id,
+  planSlug,
+  planRevision: d.plan_revision,
+  date: toDate(d.held_ms),
+  outcome: d.outcome,
+  type: d.type,
+});
+
+const inspectionRow = (i: InspectionSqlRow): InspectionRow => ({
+  id: i.id,
+  systemSlug: i.system_slug,
+  date: toDate(i.inspected_ms),
+  result: i.result,
+});
+
+/** A row converted once, with the first as-of day (index) from which it is visible. */
+interface Bucketed<T> {
+  bucket: number;
+  row: T;
+}
+
+/**
+ * Pre-aggregated rows into one input per as-of day (`dayCount` days): input k holds only what wins as
+ * of day k (the highest revision, the latest review, the latest passed/partial drill and the first
+ * drill of each plan, the day's inspection of each system), the smallest input that gives that day's
+ * figures. Rows are converted once and shared between the inputs.
+ */
+function toDailyInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: CoverageScope, dayCount: number): CoverageInput[] {
+  const bucketed = <S extends { bucket?: number }, T>(list: readonly S[], convert: (r: S) => T): Bucketed<T>[] =>
+    list.map((r) => ({ bucket: r.bucket ?? 0, row: convert(r) }));
+  const revisionsByDoc = groupBy(rows.revisions, (r) => r.document_id);
+  const reviewsByDoc = groupBy(rows.reviews, (r) => r.document_id);
+  const countingByPlan = groupBy(
+    rows.drills.filter((d) => !d.first),
+    (d) => d.plan_document_id,
+  );
+  const firstByPlan = new Map(rows.drills.filter((d) => d.first).map((d) => [d.plan_document_id, d]));
+
+  const docs = [...rows.documents].sort(bySlug).map((d) => {
+    const revisions = bucketed(revisionsByDoc.get(d.id) ?? [], revisionRow);
+    if (d.kind === "runbook") return { kind: "runbook" as const, slug: d.slug, status: d.status, systems: d.systems ?? [], revisions };
+    const first = firstByPlan.get(d.id);
+    return {
+      kind: "contingency_plan" as const,
+      base: planBase(d),
+      revisions,
+      reviews: bucketed(reviewsByDoc.get(d.id) ?? [], (r) => toDate(r.reviewed_ms)),
+      counting: bucketed(countingByPlan.get(d.id) ?? [], (r) => drillRow(r, d.slug)),
+      first: first ? { bucket: first.bucket ?? 0, row: drillRow(first, d.slug) } : null,
+    };
+  });
+  const inspectionsByDay: InspectionRow[][] = Array.from({ length: dayCount }, () => []);
+  for (const i of rows.inspections) inspectionsByDay[i.bucket ?? 0]?.push(inspectionRow(i));
+
+  /** The row of the highest bucket up to `k` that `better` prefers (buckets are in time order). */
+  const pick = <T>(list: Bucketed<T>[], k: number, better: (a: T, b: T) => boolean): T | null => {
+    let best: T | null = null;
+    for (const { bucket, row } of list) if (bucket <= k && (best === null || better(row, best))) best = row;
+    return best;
+  };
+
+  return Array.from({ length: dayCount }, (_, k): CoverageInput => {
+    const plans: ContingencyPlanRow[] = [];
+    const runbooks: RunbookRow[] = [];
+    const drills: DrillRow[] = [];
+    for (const doc of docs) {
+      const revision = pick(doc.revisions, k, (a, b) => a.number > b.number);
+      if (!revision) continue; // the document did not exist yet as of day k
+      if (doc.kind === "runbook") {
+        runbooks.push({ slug: doc.slug, status: doc.status, systems: doc.systems, revisions: [revision] });
+        continue;
+      }
+      const review = pick(doc.reviews, k, (a, b) => a.getTime() > b.getTime());
+      plans.push({ ...doc.base, revisions: [revision], reviews: review ? [review] : [] });
+      const counting = pick(doc.counting, k, (a, b) => a.date.getTime() > b.date.getTime());
+      if (counting) drills.push(counting);
+      // The first drill only tells that the plan was drilled by day k (it may be the same drill).
+      if (doc.first && doc.first.bucket <= k && doc.first.row.id !== counting?.id) drills.push(doc.first.row);
+    }
+    return { systems: catalog.systems, plans, drills, inspections: inspectionsByDay[k]!, runbooks, scope };
+  });
+}
+
+/**
+ * The formulas' input for each of the as-of days `days` (UTC, ascending; see `coverageAsOfDays`) and
+ * `scope`, pre-aggregated in SQL (module comment): `inputs[k]` gives the same figures as of `days[k]`
+ * as the complete rows would.
+ */
+export async function loadCoverageInputs(
+  db: Database,
+  catalog: CoverageCatalog,
+  days: Date[],
+  scope: CoverageScope = {},
+): Promise<CoverageInput[]> {
+  if (days.length === 0) throw new RangeError("days must name at least one as-of day");
+  for (let k = 1; k < days.length; k++) {
+    if (utcDay(days[k]!) <= utcDay(days[k - 1]!)) throw new RangeError("days must be distinct UTC days in ascending order");
+  }
+  const ids = new Map(catalog.systems.map((s) => [s.slug, s.id]));
+  const inScope = systemsInScope(catalog.systems, scope).map((s) => ids.get(s.slug)!);
+  const rows = await loadAggregatedRows(db, days, inScope);
+  return toDailyInputs(catalog, rows, scope, days.length);
+}
+
+/**
+ * The coverage dashboard as of the UTC day of `asOf` for `scope`: Metrics 1-4 with shortfalls and
+ * items, the matrix and, unless `trend: false`, the 12-month trend (shared/domain.md, "Metrics" 1-4,
+ * "Trend views"; the same points as `coverageTrend`). Reads the database (a few queries, see the
+ * module comment); throws on database errors.
+ */
+export async function coverageReport(
+  db: Database,
+  options: { asOf: Date; scope?: CoverageScope; trend?: boolean; catalog?: CoverageCatalog },
+): Promise<CoverageReport> {
+  const scope = options.scope ?? {};
+  const asOf = new Date(utcDay(options.asOf) * DAY_MS);
+  const withTrend = options.trend ?? true;
+  const catalog = options.catalog ?? (await loadCoverageCatalog(db));
+  const days = coverageAsOfDays(asOf, withTrend ? TREND_MONTHS : 1);
+  const inputs = await loadCoverageInputs(db, catalog, days, scope);
+  return reportFromInputs(inputs, days, catalog);
+}
+
+const NO_ROWS: CoverageInput = { systems: [], plans: [], drills: [], inspections: [], runbooks: [] };
+const figures = ({ value, numerator, denominator }: MetricSummary): MetricSummary => ({ value, numerator, denominator });
+
+/**
+ * The report from one input per as-of day (the last day is the report's): the snapshot of the last
+ * day, and each earlier day as the one-month trend point `coverageTrend` gives for it. Pure.
+ */
+export function reportFromInputs(inputs: CoverageInput[], days: Date[], catalog: CoverageCatalog): CoverageReport {
+  const asOf = days[days.length - 1]!;
+  const input = inputs[inputs.length - 1]!;
+  const snapshot = coverageSnapshot(input, asOf);
+  const trend: CoverageTrendPoint[] =
+    days.length === 1
+      ? []
+      : [
+          ...days.slice(0, -1).map((day, k) => coverageTrend(inputs[k]!, 1, day)[0]!),
+          {
+            ...coverageTrend(NO_ROWS, 1, asOf)[0]!,
+            plan: figures(snapshot.plan),
+            drill: figures(snapshot.drill),
+            inspection: figures(snapshot.inspection),
+            runbook: figures(snapshot.runbook),
+          },
+        ];
+  const planTitles: Record<string, string> = {};
+  for (const p of input.plans) planTitles[p.slug] = p.title;
+  return { asOf, scope: input.scope ?? {}, ...snapshot, trend, planTitles, catalog };
+}
