@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { count, eq } from "drizzle-orm";
@@ -29,7 +29,7 @@ const byKey = async (key: string) => {
 describe("incidents from imported content", () => {
   it("creates an incident per demo postmortem from its frontmatter, timeline rows and actions table", async () => {
     const summary = await importContent(db, { root: CONTENT, prefix: "" });
-    expect(summary.incidents!.created).toBeGreaterThanOrEqual(4);
+    expect(summary.incidents).toMatchObject({ created: 47, updated: 0, unchanged: 0 }); // 7 postmortems + 40 in incidents/*.yaml
     const tls = (await byKey("postmortem:pm-2026-03-payment-gateway-tls-expiry"))!;
     expect(tls).toMatchObject({ severity: "SEV1", status: "closed", customerImpact: true, rootCauseCategory: "configuration", detectionSource: "customer", origin: "import" });
     expect(tls.systems.map((s) => s.slug)).toEqual(["payment-gateway", "internet-banking"]);
@@ -47,6 +47,51 @@ describe("incidents from imported content", () => {
     expect(tls.actions.map((a) => a.status).sort()).toEqual(["done", "done", "done", "done", "done", "done", "done", "in_progress", "wont_do"]);
     const nav = (await byKey("postmortem:pm-2025-11-nav-late-stale-prices"))!;
     expect(nav.runbooks.map((r) => r.slug)).toContain("market-data-stale-prices");
+  });
+
+  it("creates the incidents of incidents/*.yaml: wall-clock times in their zone, recurrences, actions", async () => {
+    const eod = (await byKey("import:2025-10-ledger-eod-overrun-2"))!;
+    expect(eod.startedAt.toISOString()).toBe("2025-10-31T11:25:00.000Z"); // 19:25 in Shanghai
+    expect(eod.timezone).toBe("Asia/Shanghai");
+    expect(eod.recurrenceOf!.title).toBe("Core ledger end-of-day batch overran the 20:00 window");
+    expect(eod.title).toBe("核心账务日终批量再次超出 20:00 窗口");
+    const tls = (await byKey("import:2026-08-pgw-tls-handshake"))!;
+    expect(tls.recurrenceOf!.title).toMatch(/card processor mTLS certificate expiry/);
+    const open = (await byKey("import:2026-11-pgw-latency-open"))!;
+    expect(open).toMatchObject({ status: "open", resolvedAt: null, mitigatedAt: null });
+    const fax = (await byKey("import:2025-05-fax-line-down"))!;
+    expect(fax).toMatchObject({ detectedAt: null, acknowledgedAt: null });
+    const watchdog = (await byKey("import:2025-10-monitoring-watchdog"))!;
+    expect(watchdog.actions[0]).toMatchObject({ status: "done", dueDate: "2025-11-15" });
+    expect(watchdog.actions[0]!.closedAt!.toISOString()).toBe("2025-12-19T12:00:00.000Z"); // closed late
+    const swift = (await byKey("postmortem:pm-2025-07-swift-cutoff-missed"))!;
+    expect(swift.timezone).toBe("Europe/Warsaw");
+    expect(swift.startedAt.toISOString()).toBe("2025-07-31T12:05:00.000Z");
+    expect(swift.actions.find((a) => a.status === "done" && a.dueDate === "2025-09-30")!.closedAt!.toISOString()).toBe("2025-10-20T12:00:00.000Z");
+  });
+
+  it("refuses an invalid incident file with the file, entry and field, writing nothing", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "inc-"));
+    try {
+      await cp(path.join(CONTENT, "catalog"), path.join(dir, "catalog"), { recursive: true });
+      await mkdir(path.join(dir, "incidents"));
+      await writeFile(
+        path.join(dir, "incidents", "bad.yaml"),
+        "- key: ok-one\n  title: Fine\n  severity: SEV3\n  systems: [cmdb]\n  started_at: 2026-01-01 10:00\n" +
+          "- key: bad-order\n  title: Backwards\n  severity: SEV3\n  systems: [cmdb]\n  started_at: 2026-01-02 10:00\n  resolved_at: 2026-01-02 09:00\n",
+      );
+      const before = await rows(incidents);
+      const error = await importContent(db, { root: dir, prefix: "bad" }).catch((e) => e);
+      expect(error.problems).toEqual([
+        expect.objectContaining({ file: "incidents/bad.yaml", field: '"bad-order".resolved_at', message: expect.stringMatching(/^resolved at .* is before started at/) }),
+      ]);
+      await writeFile(path.join(dir, "incidents", "bad.yaml"), "- key: ghost\n  title: Unknown system\n  severity: SEV3\n  systems: [mainframe]\n  started_at: 2026-01-01 10:00\n");
+      const unknown = await importContent(db, { root: dir, prefix: "bad" }).catch((e) => e);
+      expect(unknown.problems[0]).toMatchObject({ field: '"ghost".systems', message: expect.stringContaining("mainframe") });
+      expect(await rows(incidents)).toBe(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("imports the DFDS postmortems, reporting what it could not parse", async () => {
