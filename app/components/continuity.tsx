@@ -310,7 +310,7 @@ export function InspectionsPanel({ data, system, canRecord }: { data: SystemInsp
             ) : (
               "—"
             )}
-            {data.intervalDays ? <div className="muted small">every {data.intervalDays} days</div> : null}
+            {data.intervalDays ? <div className="muted small">every {data.intervalDays === 1 ? "day" : `${data.intervalDays} days`}</div> : null}
           </dd>
         </dl>
         <FindingsTrend trend={data.trend} />
