@@ -9,17 +9,18 @@
  *   names an `incident: INC-n` that exists (written with "Write postmortem") is only linked to it.
  *
  * Files are the source of truth on import, as for documents: an entry that differs from the
- * database is written again; one that does not writes nothing. A postmortem whose document did
+ * database is written again; one that does not writes nothing. Corrective actions are the exception:
+ * those with new titles are added, existing ones keep the status they have in the app. A postmortem whose document did
  * not change writes nothing at all (edits made on the incident page stay), unless its incident is
  * missing.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { correctiveActions, documents, incidentEvents, incidents } from "../../db/schema";
+import { documents, incidentEvents, incidents } from "../../db/schema";
 import type { RevisionMetadata } from "../../db/schema/documents";
 import { ACTION_STATUSES } from "../../db/schema/enums";
 import type { TimestampSources } from "../../db/schema/incidents";
@@ -267,7 +268,7 @@ async function syncFileEntry(tx: Executor, entry: IncidentFileEntry, summary: { 
 
 /**
  * Creates the incident with `externalKey`, or brings the existing one in line when it differs
- * (columns, systems, runbooks, events of this source, corrective actions matched by title).
+ * (columns, systems, runbooks, events of this source; corrective actions with new titles are added).
  */
 async function upsert(
   tx: Executor,
@@ -299,10 +300,9 @@ async function upsert(
     current.events.filter((e) => e.source === options.eventSource).map((e) => `${e.at.toISOString()}|${e.text}`),
     input.events.map((e) => `${e.at.toISOString()}|${e.text}`),
   );
-  const actionChanges = input.actions.filter((a) => {
-    const found = current.actions.find((c) => c.title === a.title);
-    return !found || !sameAction(found, a);
-  });
+  // Corrective actions are matched by title: new titles are added; existing ones are left alone,
+  // since their status lives in the app once someone works on them (as for drills and inspections).
+  const actionChanges = input.actions.filter((a) => !current.actions.some((c) => c.title === a.title));
   if (sameColumns && sameEvents && actionChanges.length === 0) return "unchanged";
   if (!sameColumns) {
     const updated = await updateIncidentInTx(tx, existing.number, existing.version, input, options);
@@ -317,25 +317,7 @@ async function upsert(
       await tx.insert(incidentEvents).values(input.events.map((e) => ({ incidentId: existing.id, at: e.at, text: e.text, source: options.eventSource })));
     }
   }
-  for (const action of actionChanges) {
-    const found = current.actions.find((c) => c.title === action.title);
-    if (!found) {
-      await insertCorrectiveActions(tx, { type: "incident", id: existing.id }, [action], IMPORTER.email, now);
-      continue;
-    }
-    const closed = action.status === "done" || action.status === "wont_do";
-    await tx
-      .update(correctiveActions)
-      .set({
-        owner: action.owner,
-        dueDate: action.dueDate ?? null,
-        status: action.status,
-        closedAt: closed ? (action.closedAt ? new Date(action.closedAt) : (found.closedAt ?? now)) : null,
-        version: sql`${correctiveActions.version} + 1`,
-        updatedAt: now,
-      })
-      .where(eq(correctiveActions.id, found.id));
-  }
+  if (actionChanges.length > 0) await insertCorrectiveActions(tx, { type: "incident", id: existing.id }, actionChanges, IMPORTER.email, now);
   if (sameColumns) {
     await recordAudit(tx, {
       actor: IMPORTER.email,
@@ -438,12 +420,6 @@ function sortedJson(value: Record<string, unknown>): string {
 
 function sameList(a: string[], b: string[]): boolean {
   return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-}
-
-function sameAction(stored: { owner: string; dueDate: string | null; status: string; closedAt: Date | null }, wanted: CorrectiveActionInput): boolean {
-  if (stored.owner !== wanted.owner || stored.dueDate !== (wanted.dueDate ?? null) || stored.status !== wanted.status) return false;
-  if (wanted.closedAt && stored.closedAt?.toISOString() !== new Date(wanted.closedAt).toISOString()) return false;
-  return true;
 }
 
 /** Frontmatter keys of a postmortem that describe its incident (snake_case, as in content/). */
