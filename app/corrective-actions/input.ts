@@ -36,3 +36,29 @@ export const correctiveActionInput = z.object({
   notes: z.string().trim().max(5000).default(""),
 });
 export type CorrectiveActionInput = z.infer<typeof correctiveActionInput>;
+
+/**
+ * An edit of an existing action from the /actions row form, `PATCH /api/v1/actions/:id` or a
+ * script: `{ version, status?, owner?, dueDate?: "YYYY-MM-DD" | "" | null, notes? }`. `version` is
+ * the one the edit was based on (a stale one is refused). Omitted fields keep their value;
+ * `dueDate: ""` or `null` clears the due date.
+ */
+export const correctiveActionUpdate = z.object({
+  version: z.coerce
+    .number({ error: "is required: the version you edited (a whole number)" })
+    .int("must be a whole number")
+    .min(1, "must be 1 or more"),
+  status: z.enum(ACTION_STATUSES, { error: `must be one of ${ACTION_STATUSES.join(", ")}` }).optional(),
+  owner: z.string().trim().min(1, "is required: who is responsible").max(200, "must be at most 200 characters").optional(),
+  dueDate: z.union([z.literal("").transform(() => null), z.null(), isoDay]).optional(),
+  notes: z.string().trim().max(5000, "must be at most 5000 characters").optional(),
+});
+export type CorrectiveActionUpdate = z.infer<typeof correctiveActionUpdate>;
+
+/** The fields of an action an edit can change, as stored. */
+export interface EditableActionFields {
+  status: (typeof ACTION_STATUSES)[number];
+  owner: string;
+  dueDate: string | null;
+  notes: string;
+}
