@@ -347,9 +347,9 @@ describe("cross-site requests and anonymous reading", () => {
   it("the root loader gives the header the viewer's id, name, e-mail and role only", async () => {
     const root = (await import("../app/root")) as unknown as { loader: Handler };
     const session = await runtime.lucia.createSession(userIds.admin, {});
-    const signedIn = (await root.loader({ request: new Request(`${ORIGIN}/`, { headers: { cookie: `drillbook_session=${session.id}` } }), params: {}, context: {} })) as object;
-    expect(signedIn).toEqual({ viewer: { id: userIds.admin, name: "admin", email: "admin@lhb.example", role: "admin" }, anonymousRead: false });
-    expect(await root.loader({ request: new Request(`${ORIGIN}/`), params: {}, context: {} })).toEqual({ viewer: null, anonymousRead: false });
+    const signedIn = (await root.loader({ request: new Request(`${ORIGIN}/`, { headers: { cookie: `drillbook_session=${session.id}; tz=Asia%2FShanghai` } }), params: {}, context: {} })) as object;
+    expect(signedIn).toEqual({ viewer: { id: userIds.admin, name: "admin", email: "admin@lhb.example", role: "admin" }, anonymousRead: false, timeZone: "Asia/Shanghai" });
+    expect(await root.loader({ request: new Request(`${ORIGIN}/`), params: {}, context: {} })).toEqual({ viewer: null, anonymousRead: false, timeZone: "UTC" });
   });
 
   it("a disabled user's session and token are nobody", async () => {
