@@ -15,6 +15,7 @@
  * p95 under 500 ms), the split between SQL and the formulas for one run, and the figures as one JSON
  * object on the last line.
  */
+import os from "node:os";
 import postgres from "postgres";
 import { openDatabase } from "../db/client";
 import { coverageAsOfDays, coverageReport, loadCoverageCatalog, loadCoverageInputs, reportFromInputs } from "../app/metrics/coverage.server";
@@ -125,13 +126,18 @@ async function main() {
     const asOf = new Date();
     for (let i = 0; i < 2; i++) await coverageReport(db, { asOf });
     const times: number[] = [];
+    const nodeCpu: number[] = [];
     let report = await coverageReport(db, { asOf });
     for (let i = 0; i < RUNS; i++) {
       const t = performance.now();
+      const cpu = process.cpuUsage();
       report = await coverageReport(db, { asOf });
+      const used = process.cpuUsage(cpu);
       times.push(performance.now() - t);
+      nodeCpu.push((used.user + used.system) / 1000);
     }
     times.sort((a, b) => a - b);
+    nodeCpu.sort((a, b) => a - b);
 
     // One run split into its parts, for the profile.
     const t1 = performance.now();
@@ -148,6 +154,8 @@ async function main() {
       p50Ms: Math.round(percentile(times, 50)),
       p95Ms: Math.round(percentile(times, 95)),
       maxMs: Math.round(times[times.length - 1]!),
+      nodeCpuP50Ms: Math.round(percentile(nodeCpu, 50)),
+      loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
       generationS: generationMs === null ? null : Math.round(generationMs / 100) / 10,
       split: { catalogMs: Math.round(t2 - t1), sqlMs: Math.round(t3 - t2), formulasMs: Math.round(t4 - t3) },
       rowsFedAsOfToday: {
@@ -166,6 +174,7 @@ async function main() {
     };
     console.log(`coverageReport, whole scope, as of ${asOf.toISOString().slice(0, 10)} with the 12-month trend, ${RUNS} runs:`);
     console.log(`  p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms, max ${figures.maxMs} ms (target p95 < 500 ms: ${figures.p95Ms < 500 ? "met" : "missed"})`);
+    console.log(`  Node CPU time per run (p50): ${figures.nodeCpuP50Ms} ms; machine load average (1 min): ${figures.loadAverage1m} on ${os.cpus().length} cores`);
     console.log(`  one run: catalog ${figures.split.catalogMs} ms, SQL ${figures.split.sqlMs} ms, formulas ${figures.split.formulasMs} ms`);
     console.log(`  rows fed to the formulas as of today: ${JSON.stringify(figures.rowsFedAsOfToday)}; metrics ${JSON.stringify(figures.metrics)}`);
     console.log(JSON.stringify(figures));

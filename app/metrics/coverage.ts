@@ -351,7 +351,13 @@ function timedState(dueDay: number, intervalDays: number, today: number): TimedS
 }
 
 function overdueShortfall(base: { system?: string; plan?: string }, reason: ShortfallReason, dueDate: Date, today: number): Shortfall {
-  return { ...base, reason, dueSince: dueDate, overdueDays: today - utcDay(dueDate) };
+  const overdueDays = today - utcDay(dueDate);
+  // Literal objects rather than `{ ...base }`: a spread makes slow objects, and this runs per item per trend point.
+  if (base.system !== undefined && base.plan !== undefined) {
+    return { system: base.system, plan: base.plan, reason, dueSince: dueDate, overdueDays };
+  }
+  if (base.system !== undefined) return { system: base.system, reason, dueSince: dueDate, overdueDays };
+  return { plan: base.plan, reason, dueSince: dueDate, overdueDays };
 }
 
 function summary(numerator: number, denominator: number): MetricSummary {
@@ -379,6 +385,23 @@ function maxDate(dates: readonly Date[] | undefined, also: Date | null, today: n
   }
   if (also && utcDay(also) <= today && (!best || also.getTime() > best.getTime())) best = also;
   return best;
+}
+
+/**
+ * `[...new Set(slugs)].sort()` (code-unit order), without the Set and the generic sort for the one to
+ * three systems a plan usually names.
+ */
+function uniqueSorted(slugs: readonly string[]): readonly string[] {
+  if (slugs.length < 2) return slugs;
+  if (slugs.length > 8) return [...new Set(slugs)].sort();
+  const out: string[] = [];
+  for (const slug of slugs) {
+    let i = out.length;
+    while (i > 0 && out[i - 1]! > slug) i--;
+    if (i > 0 && out[i - 1] === slug) continue;
+    out.splice(i, 0, slug);
+  }
+  return out;
 }
 
 /**
@@ -510,10 +533,12 @@ function publishedPlansAsOf(plans: ContingencyPlanRow[], asOf: Date): PlanAsOf[]
 export function planCoverage(
   input: Pick<CoverageInput, "systems" | "plans" | "scope">,
   asOf: Date,
+  /** Internal: `publishedPlansAsOf(input.plans, asOf)` when the caller has it already. */
+  published: PlanAsOf[] = publishedPlansAsOf(input.plans, asOf),
 ): MetricResult<PlanCoverageItem> {
   const today = asOfDay(asOf);
   const scoped = systemsInScope(input.systems, input.scope);
-  const publishedBySystem = groupBySystem(publishedPlansAsOf(input.plans, asOf), (p) => p.systems);
+  const publishedBySystem = groupBySystem(published, (p) => p.systems);
   const shortfalls: Shortfall[] = [];
 
   const items = scoped.map((system): PlanCoverageItem => {
@@ -583,24 +608,30 @@ const COUNTING_OUTCOMES: ReadonlySet<DrillOutcome> = new Set(["passed", "partial
 export function drillCoverage(
   input: Pick<CoverageInput, "systems" | "plans" | "drills" | "scope">,
   asOf: Date,
+  /** Internal: `publishedPlansAsOf(input.plans, asOf)` when the caller has it already. */
+  published: PlanAsOf[] = publishedPlansAsOf(input.plans, asOf),
 ): DrillCoverageResult {
   const today = asOfDay(asOf);
   const scoped = systemsInScope(input.systems, input.scope);
   const scopedSlugs = new Set(scoped.map((s) => s.slug));
   const active = new Map(input.systems.filter((s) => s.lifecycle === "active").map((s) => [s.slug, s]));
 
-  const drillsByPlan = new Map<string, DrillRow[]>();
+  // One pass over the drills: per plan, whether it was drilled at all by T, and its latest counting
+  // drill (the first of equals in input order).
+  const drilled = new Set<string>();
+  const lastCounting = new Map<string, DrillRow>();
   for (const d of input.drills) {
     if (utcDay(d.date) > today) continue;
-    const list = drillsByPlan.get(d.planSlug) ?? [];
-    list.push(d);
-    drillsByPlan.set(d.planSlug, list);
+    drilled.add(d.planSlug);
+    if (!COUNTING_OUTCOMES.has(d.outcome)) continue;
+    const prev = lastCounting.get(d.planSlug);
+    if (!prev || d.date.getTime() > prev.date.getTime()) lastCounting.set(d.planSlug, d);
   }
 
   const shortfalls: Shortfall[] = [];
   const items: DrillPlanItem[] = [];
-  for (const p of publishedPlansAsOf(input.plans, asOf)) {
-    const linked = p.systems.length < 2 ? p.systems : [...new Set(p.systems)].sort();
+  for (const p of published) {
+    const linked = uniqueSorted(p.systems);
     const inScope = linked.filter((s) => scopedSlugs.has(s));
     if (inScope.length === 0) continue;
     let strictest: CoverageSystem | null = null;
@@ -612,16 +643,11 @@ export function drillCoverage(
     if (!strictest) continue;
     const intervalDays = strictest.sla.drillIntervalDays as number;
 
-    const drills = drillsByPlan.get(p.plan.slug) ?? [];
-    let lastDrill: DrillRow | null = null;
-    for (const d of drills) {
-      if (!COUNTING_OUTCOMES.has(d.outcome)) continue;
-      if (!lastDrill || d.date.getTime() > lastDrill.date.getTime()) lastDrill = d;
-    }
+    const lastDrill = lastCounting.get(p.plan.slug) ?? null;
     const dueDate = lastDrill ? dueDateFor(lastDrill.date, intervalDays) : null;
     const covered = dueDate !== null && today <= utcDay(dueDate);
     if (!lastDrill) {
-      const reason = drills.length > 0 ? SHORTFALL_REASONS.onlyFailedDrills : SHORTFALL_REASONS.neverDrilled;
+      const reason = drilled.has(p.plan.slug) ? SHORTFALL_REASONS.onlyFailedDrills : SHORTFALL_REASONS.neverDrilled;
       shortfalls.push({ plan: p.plan.slug, reason, dueSince: null, overdueDays: null });
     } else if (!covered) {
       shortfalls.push(overdueShortfall({ plan: p.plan.slug }, SHORTFALL_REASONS.drillOverdue, dueDate!, today));
@@ -781,9 +807,10 @@ export interface CoverageSnapshot {
  * an invalid `asOf`.
  */
 export function coverageSnapshot(input: CoverageInput, asOf: Date): CoverageSnapshot {
+  const published = publishedPlansAsOf(input.plans, asOf);
   const results = {
-    plan: planCoverage(input, asOf),
-    drill: drillCoverage(input, asOf),
+    plan: planCoverage(input, asOf, published),
+    drill: drillCoverage(input, asOf, published),
     inspection: inspectionCoverage(input, asOf),
     runbook: runbookCoverage(input, asOf),
   };
@@ -883,12 +910,13 @@ export function coverageTrend(input: CoverageInput, months: number | undefined =
     const lastDay = new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 0));
     const partial = utcDay(lastDay) > today;
     const at = partial ? asOf : lastDay;
+    const published = publishedPlansAsOf(input.plans, at);
     points.push({
       month: `${monthStart.getUTCFullYear()}-${String(monthStart.getUTCMonth() + 1).padStart(2, "0")}`,
       asOf: at,
       partial,
-      plan: pick(planCoverage(input, at)),
-      drill: pick(drillCoverage(input, at)),
+      plan: pick(planCoverage(input, at, published)),
+      drill: pick(drillCoverage(input, at, published)),
       inspection: pick(inspectionCoverage(input, at)),
       runbook: pick(runbookCoverage(input, at)),
     });
