@@ -213,7 +213,7 @@ describe("import rules", () => {
     expect(summary).toMatchObject({ created: 0, updated: 1 });
     const [after] = await handle.db.select().from(documents).where(eq(documents.id, first.id));
     expect(after!.currentRevision).toBe(2);
-    const all = await handle.db.select().from(revisions).where(eq(revisions.documentId, first.id));
+    const all = await handle.db.select().from(revisions).where(eq(revisions.documentId, first.id)).orderBy(revisions.number);
     expect(all.map((r) => r.body)).toEqual(["\nClean /var/log.\n", "\nClean /var/log and rotate journald.\n"].map((b) => `# Disk full\n${b}`));
   });
 
