@@ -7,10 +7,13 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { lineChartSvg } from "../lib/charts.server";
+import { csvDocument } from "../lib/csv";
+import { actionsForPostmortem, openActionsForSystem } from "../corrective-actions/queries.server";
 import { resolvePeriod, type ReportPeriod } from "./period";
 import {
   getReliabilityReport,
   loadCatalogSystems,
+  systemQuarterAvailability,
   type RatioFigure,
   type ReliabilityReport,
   type ReliabilityScope,
@@ -241,4 +244,150 @@ export async function reliabilityPageData(
       loaded: report.loaded,
     },
   };
+}
+
+/** A ratio for JSON: `{ value, numerator, denominator, items }`, each item naming its incident or action. */
+function ratioJson(figure: RatioFigure) {
+  return {
+    value: figure.value,
+    numerator: figure.numerator,
+    denominator: figure.denominator,
+    items: figure.items.map((item) => ({
+      outcome: item.outcome,
+      inNumerator: item.numerator,
+      inDenominator: item.denominator,
+      ...(item.incident ? { incident: { number: item.incident.number, title: item.incident.title, severity: item.incident.severity, url: item.incident.href } } : {}),
+      ...(item.action ? { action: actionJson(item.action) } : {}),
+      detail: item.detail,
+    })),
+  };
+}
+
+function actionJson(a: ReliabilityReport["overdueActions"][number]) {
+  return { id: a.id, title: a.title, owner: a.owner, dueDate: a.dueDate, closedAt: a.closedAt, source: { type: a.source.type, label: a.source.label, url: a.source.href } };
+}
+
+function durationsJson(table: ReliabilityReport["mttd"]) {
+  return Object.fromEntries(
+    Object.entries(table).map(([severity, d]) => [severity, { meanMinutes: d.meanMinutes, medianMinutes: d.medianMinutes, count: d.count, incomplete: d.incomplete }]),
+  );
+}
+
+/**
+ * The JSON of `GET /api/v1/metrics/reliability` (README "HTTP API"): `{ from, to, measuredTo,
+ * scope, availability: [{ system, value, target, downtimeMinutes, errorBudgetMinutes,
+ * errorBudgetMinutesLeft, meetsTarget, incidents }], mttd, mtta, mttr (each per severity and
+ * "all": { meanMinutes, medianMinutes, count, incomplete }), responseWithinSla, recurrenceRate,
+ * actionClosure, resolutionEffectiveness (each { value, numerator, denominator, items }),
+ * overdueActions }`. Minutes are fractional; values are fractions; instants are ISO 8601 UTC.
+ */
+export function reliabilityJson(report: ReliabilityReport) {
+  return {
+    from: report.period.from.toISOString(),
+    to: report.period.to.toISOString(),
+    measuredTo: report.measuredTo.toISOString(),
+    scope: report.scope,
+    availability: report.availability.systems.map((s) => ({
+      system: s.system,
+      value: s.value,
+      target: s.target,
+      downtimeMinutes: s.downtimeMinutes,
+      errorBudgetMinutes: s.errorBudgetMinutes,
+      errorBudgetMinutesLeft: s.errorBudgetMinutesLeft,
+      meetsTarget: s.meetsTarget,
+      incidents: s.incidents.map((i) => i.number),
+    })),
+    mttd: durationsJson(report.mttd),
+    mtta: durationsJson(report.mtta),
+    mttr: durationsJson(report.mttr),
+    responseWithinSla: ratioJson(report.responseWithinSla),
+    recurrenceRate: ratioJson(report.recurrenceRate),
+    actionClosure: ratioJson(report.actionClosure),
+    resolutionEffectiveness: ratioJson(report.resolutionEffectiveness),
+    overdueActions: report.overdueActions.map(actionJson),
+  };
+}
+
+export const RELIABILITY_CSV_TABLES = ["availability", "durations", "ratios", "items", "overdue", "trend"] as const;
+export type ReliabilityCsvTable = (typeof RELIABILITY_CSV_TABLES)[number];
+
+const pct = (v: number | null) => (v === null ? "" : +(v * 100).toFixed(4));
+const mins = (v: number | null) => (v === null ? "" : +v.toFixed(2));
+
+/**
+ * One table of the report as CSV (app/lib/csv.ts rules): `availability` (per system), `durations`
+ * (MTTD/MTTA/MTTR per severity), `ratios` (the four shares), `items` (every incident or action
+ * behind each ratio, with its outcome), `overdue` (open actions past due) or `trend` (12 months).
+ * Percent columns are 0-100; minutes are decimal.
+ */
+export function reliabilityCsv(report: ReliabilityReport, table: ReliabilityCsvTable): string {
+  switch (table) {
+    case "availability":
+      return csvDocument(
+        ["system", "name", "tier", "owner_team", "availability_pct", "target_pct", "meets_target", "downtime_minutes", "error_budget_minutes", "error_budget_minutes_left", "incidents"],
+        report.availability.systems.map((s) => [
+          s.system, s.name, s.tier, s.ownerTeam, pct(s.value), pct(s.target), s.meetsTarget === null ? "" : s.meetsTarget ? "yes" : "no",
+          mins(s.downtimeMinutes), mins(s.errorBudgetMinutes), mins(s.errorBudgetMinutesLeft), s.incidents.map((i) => `INC-${i.number}`).join(" "),
+        ]),
+      );
+    case "durations":
+      return csvDocument(
+        ["metric", "severity", "mean_minutes", "median_minutes", "count", "incomplete"],
+        (["mttd", "mtta", "mttr"] as const).flatMap((metric) =>
+          Object.entries(report[metric]).map(([sev, d]) => [metric.toUpperCase(), sev, mins(d.meanMinutes), mins(d.medianMinutes), d.count, d.incomplete]),
+        ),
+      );
+    case "ratios":
+      return csvDocument(
+        ["metric", "value_pct", "numerator", "denominator"],
+        RATIO_KEYS.map((key) => [RATIO_LABELS[key], pct(report[key].value), report[key].numerator, report[key].denominator]),
+      );
+    case "items":
+      return csvDocument(
+        ["metric", "outcome", "in_numerator", "in_denominator", "incident", "action_id", "title", "url", "detail"],
+        RATIO_KEYS.flatMap((key) =>
+          report[key].items.map((item) => [
+            RATIO_LABELS[key], item.outcome, item.numerator ? "yes" : "no", item.denominator ? "yes" : "no",
+            item.incident ? `INC-${item.incident.number}` : "", item.action?.id ?? "", item.incident?.title ?? item.action?.title ?? "",
+            item.incident?.href ?? item.action?.source.href ?? "", item.detail,
+          ]),
+        ),
+      );
+    case "overdue":
+      return csvDocument(
+        ["action_id", "title", "owner", "due_date", "source", "source_url"],
+        report.overdueActions.map((a) => [a.id, a.title, a.owner, a.dueDate, a.source.label, a.source.href]),
+      );
+    case "trend":
+      return csvDocument(
+        ["month", "availability_met_pct", "downtime_minutes", "mttd_minutes", "mtta_minutes", "mttr_minutes", "mttr_median_minutes", "incidents", "response_within_sla_pct", "recurrence_rate_pct", "action_closure_pct", "resolution_effectiveness_pct"],
+        (report.trend ?? []).map((t) => [
+          t.month, pct(t.availabilityMet), mins(t.downtimeMinutes), mins(t.mttdMinutes), mins(t.mttaMinutes), mins(t.mttrMinutes), mins(t.mttrMedianMinutes),
+          t.incidents, pct(t.responseWithinSla), pct(t.recurrenceRate), pct(t.actionClosure), pct(t.resolutionEffectiveness),
+        ]),
+      );
+  }
+}
+
+export const RATIO_KEYS = ["responseWithinSla", "recurrenceRate", "actionClosure", "resolutionEffectiveness"] as const;
+export const RATIO_LABELS: Record<(typeof RATIO_KEYS)[number], string> = {
+  responseWithinSla: "Response within SLA",
+  recurrenceRate: "Recurrence rate",
+  actionClosure: "Corrective-action closure on time",
+  resolutionEffectiveness: "Resolution effectiveness",
+};
+
+/**
+ * What a system page shows about reliability: this quarter's availability (see
+ * `systemQuarterAvailability`) and the open corrective actions whose source touches the system
+ * (overdue first, at most 20, with the total).
+ */
+export async function systemReliabilityPanel(db: Database, slug: string, now: Date = new Date()) {
+  const [availability, open] = await Promise.all([systemQuarterAvailability(db, slug, now), openActionsForSystem(db, slug, 20, now)]);
+  return { availability, openActions: { items: open.items, total: open.total } };
+}
+
+/** The corrective actions of a postmortem's incident(s), for the postmortem document page. */
+export function postmortemActionsPanel(db: Database, documentId: string) {
+  return actionsForPostmortem(db, documentId);
 }

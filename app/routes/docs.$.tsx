@@ -14,6 +14,8 @@ import { PlanContinuityPanel } from "~/components/continuity";
 import { getPlanContinuity } from "~/continuity/continuity.server";
 import { DocumentIncidentPanel } from "~/components/incidents";
 import { documentIncidents } from "~/incidents/incidents.server";
+import { PostmortemActions } from "~/components/reliability";
+import { postmortemActionsPanel } from "~/metrics/reliability-page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.title} · ${KIND_LABELS[data.kind]} · Drillbook` : "Not found · Drillbook" },
@@ -50,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: viewer !== null && roleAtLeast(viewer.role, "editor"),
     continuity,
     incidents: await documentIncidents(db, detail.document),
+    postmortemActions: detail.document.kind === "postmortem" ? await postmortemActionsPanel(db, detail.document.id) : null,
     reviewed: search.has("reviewed"),
   };
 }
@@ -201,6 +204,7 @@ export default function DocumentPage() {
           </section>
         ) : null}
         <DocumentIncidentPanel data={doc.incidents} />
+        {doc.postmortemActions ? <PostmortemActions actions={doc.postmortemActions} /> : null}
         <section>
           <h2>Linked from</h2>
           {doc.backlinks.length === 0 ? (

@@ -11,6 +11,8 @@ import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { InspectionsPanel } from "~/components/continuity";
 import { getSystemInspections } from "~/continuity/continuity.server";
+import { SystemReliabilityPanels } from "~/components/reliability";
+import { systemReliabilityPanel } from "~/metrics/reliability-page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.system.name} · Systems · Drillbook` : "Not found · Drillbook" },
@@ -24,9 +26,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const inspections = await getSystemInspections(db, detail.system, detail.sla?.inspectionIntervalDays ?? null, new Date(), {
     page: Number(new URL(request.url).searchParams.get("inspections")) || 1,
   });
+  const reliability = await systemReliabilityPanel(db, detail.system.slug);
   return {
     ...detail,
     inspections,
+    reliability,
     canRecordInspection: viewer !== null && roleAtLeast(viewer.role, "editor") && detail.system.lifecycle === "active",
     overridden: Object.keys(detail.system.slaOverrides),
     descriptionHtml: renderMarkdown(detail.system.description).html,
@@ -42,7 +46,7 @@ function formatMinutes(minutes: number): string {
 }
 
 export default function SystemPage() {
-  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml, canAdmin, inspections, canRecordInspection } =
+  const { system, owner, sla, dependsOn, dependents, documents, overridden, descriptionHtml, canAdmin, inspections, canRecordInspection, reliability } =
     useLoaderData<typeof loader>();
   const mark = (key: string) => (overridden.includes(key) ? " (system override)" : "");
   return (
@@ -181,6 +185,7 @@ export default function SystemPage() {
               </table>
             )}
           </section>
+          <SystemReliabilityPanels systemSlug={system.slug} panel={reliability} />
         </aside>
       </div>
     </>
