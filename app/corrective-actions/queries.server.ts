@@ -141,7 +141,7 @@ function selectList(where: SQL, today: string, limit: number | null, offset: num
     left join inspections n on n.id = ca.inspection_id
     left join systems ns on ns.id = n.system_id
     where ${where}
-    order by (ca.status in ('open', 'in_progress') and ca.due_date < ${today}::date) desc,
+    order by coalesce(ca.status in ('open', 'in_progress') and ca.due_date < ${today}::date, false) desc,
       ca.due_date asc nulls last, ca.created_at asc, ca.id asc
     ${limit === null ? sql`` : sql`limit ${limit} offset ${offset}`}`;
 }
