@@ -138,6 +138,11 @@ const MATRIX: Record<string, Case | Case[]> = {
     note: "guarded by the one-time setup token; accounts exist here, so it answers 'done' (409)",
   },
   "settings.tokens.tsx": { url: "/settings/tokens", loader: SESSION_ONLY, action: SESSION_ONLY, personal: true },
+  // Coverage dashboard (issue 4, section 4).
+  "coverage._index.tsx": { url: "/coverage", loader: READ_PAGE },
+  "coverage.print.tsx": { url: "/coverage/print", loader: READ_PAGE, note: "the printable report for auditors" },
+  "coverage[.]csv.ts": { url: "/coverage.csv?table=matrix", loader: READ_PAGE, note: "CSV of each dashboard table" },
+  "api.v1.metrics.coverage.ts": { url: "/api/v1/metrics/coverage", loader: READ_API },
   // Corrective actions and reliability (issue 5, sections 3-4).
   "actions.tsx": { url: "/actions?status=open", loader: READ_PAGE, action: EDITOR_WRITE_PAGE, note: "inline edit of one row; an empty form gets 400" },
   "actions[.]csv.ts": { url: "/actions.csv", loader: READ_PAGE, note: "the action list as CSV" },
