@@ -4,6 +4,7 @@
  * job) with the fixture of tests/coverage-fixtures.ts: the JSON API (shape, filters, 400s), the CSV
  * export (header, rows, formula escaping), the page and the printable report.
  */
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systems, teams } from "#db/schema/catalog";
 import { eq } from "drizzle-orm";
@@ -30,7 +31,7 @@ afterAll(async () => {
   await close?.();
 });
 
-const call = async <T>(loader: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<T>, path: string) =>
+const call = async <T>(loader: (args: LoaderFunctionArgs) => Promise<T>, path: string) =>
   loader({ request: new Request(`http://drillbook.test${path}`), params: {}, context: {} });
 
 /** A loader's plain result, or the data and status of a `data(..., { status })` one. */
