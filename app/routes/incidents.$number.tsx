@@ -9,6 +9,7 @@ import { editHref } from "~/docs/slug";
 import { incidentReference } from "~/incidents/incident-input";
 import { addIncidentEvent, getIncident, IncidentNotFoundError } from "~/incidents/incidents.server";
 import { writePostmortem } from "~/incidents/postmortem.server";
+import { addCorrectiveAction } from "~/corrective-actions/add.server";
 import { stepDurations, timelineEntries } from "~/incidents/timeline-view";
 import { invariantResponse } from "~/lib/http.server";
 import { getRuntime } from "~/lib/runtime.server";
@@ -51,6 +52,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const { db, outbox } = await getRuntime();
   const actor = actorFromViewer(viewer, context);
+  const incident = await getIncident(db, number);
+  invariantResponse(incident, `No incident ${incidentReference(number)}.`);
   try {
     if (form.get("intent") === "postmortem") {
       const { slug, created } = await writePostmortem(db, number, actor);
@@ -64,13 +67,31 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       try {
         at = parseInZone(local, zone);
       } catch (error) {
-        return data({ errors: { at: (error as Error).message } as Record<string, string>, text: String(form.get("text") ?? ""), at: local }, { status: 400 });
+        return data({ errors: { at: (error as Error).message } as Record<string, string>, text: String(form.get("text") ?? ""), at: local, actionValues: undefined }, { status: 400 });
       }
       const result = await addIncidentEvent(db, number, { at, text: form.get("text") }, actor);
-      if (!result.ok) return data({ errors: result.fieldErrors, text: String(form.get("text") ?? ""), at: local }, { status: 400 });
+      if (!result.ok) return data({ errors: result.fieldErrors as Record<string, string>, text: String(form.get("text") ?? ""), at: local, actionValues: undefined }, { status: 400 });
       return redirect(`/incidents/${number}#timeline`);
     }
-    return data({ errors: { intent: "Choose what to do: intent=postmortem or intent=event" } as Record<string, string>, text: "", at: "" }, { status: 400 });
+    if (form.get("intent") === "action") {
+      const values = {
+        title: String(form.get("title") ?? ""),
+        owner: String(form.get("owner") ?? ""),
+        dueDate: String(form.get("dueDate") ?? ""),
+      };
+      const result = await addCorrectiveAction(
+        db,
+        { type: "incident", id: incident.id },
+        { title: values.title, owner: values.owner, dueDate: values.dueDate || null },
+        actor,
+      );
+      if (!result.ok) {
+        const errors = Object.fromEntries(Object.entries(result.fieldErrors).map(([k, v]) => [`action.${k}`, v]));
+        return data({ errors, text: "", at: "", actionValues: values }, { status: 400 });
+      }
+      return redirect(`/incidents/${number}#actions`);
+    }
+    return data({ errors: { intent: "Choose what to do: intent=postmortem, intent=event or intent=action" } as Record<string, string>, text: "", at: "", actionValues: undefined }, { status: 400 });
   } catch (error) {
     if (error instanceof IncidentNotFoundError) throw new Response(error.message, { status: 404 });
     throw error;
@@ -130,7 +151,7 @@ export default function IncidentPage() {
           </Form>
         ) : null}
 
-        <h2>Corrective actions</h2>
+        <h2 id="actions">Corrective actions</h2>
         {incident.actions.length === 0 ? (
           <p className="muted">No corrective actions recorded.</p>
         ) : (
@@ -163,6 +184,12 @@ export default function IncidentPage() {
             </tbody>
           </table>
         )}
+        {incident.actions.length > 0 ? (
+          <p className="small">
+            Status, owner and due date are edited in the <Link to="/actions?source=incident">corrective-action list</Link>.
+          </p>
+        ) : null}
+        {canEdit ? <AddActionForm errors={result?.errors ?? {}} values={result?.actionValues} /> : null}
       </article>
       <aside className="doc-aside">
         <section>
@@ -263,4 +290,40 @@ export default function IncidentPage() {
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;
+}
+
+/** "Add corrective action": title, owner, due date; keeps what was typed when refused. */
+function AddActionForm({ errors, values }: { errors: Record<string, string>; values?: { title: string; owner: string; dueDate: string } }) {
+  const field = (name: "title" | "owner" | "dueDate", label: string, type = "text") => {
+    const error = errors[`action.${name}`];
+    return (
+      <div className="field">
+        <label htmlFor={`action-${name}`}>{label}</label>
+        <input
+          id={`action-${name}`}
+          name={name}
+          type={type}
+          defaultValue={values?.[name] ?? ""}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `action-${name}-error` : undefined}
+        />
+        {error ? (
+          <p className="field-error" id={`action-${name}-error`}>
+            {error}
+          </p>
+        ) : null}
+      </div>
+    );
+  };
+  return (
+    <Form method="post" className="form form-inline" aria-label="Add a corrective action">
+      <input type="hidden" name="intent" value="action" />
+      {field("title", "Corrective action")}
+      {field("owner", "Owner")}
+      {field("dueDate", "Due date", "date")}
+      <button type="submit" className="secondary">
+        Add corrective action
+      </button>
+    </Form>
+  );
 }
