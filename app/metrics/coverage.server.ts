@@ -462,6 +462,8 @@ function toDailyInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: Cove
       reviews: bucketed(reviewsByDoc.get(d.id) ?? [], (r) => toDate(r.reviewed_ms)),
       counting: bucketed(countingByPlan.get(d.id) ?? [], (r) => drillRow(r, d.slug)),
       first: first ? { bucket: first.bucket ?? 0, row: drillRow(first, d.slug) } : null,
+      /** The row given for the previous day, reused while its revision and review stay the same. */
+      last: null as { revision: DocumentRevisionRow; review: Date | null; row: ContingencyPlanRow } | null,
     };
   });
   const inspectionsByDay: InspectionRow[][] = Array.from({ length: dayCount }, () => []);
@@ -486,7 +488,10 @@ function toDailyInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: Cove
         continue;
       }
       const review = pick(doc.reviews, k, (a, b) => a.getTime() > b.getTime());
-      plans.push(planRow(doc.base, [revision], review ? [review] : []));
+      if (!doc.last || doc.last.revision !== revision || doc.last.review !== review) {
+        doc.last = { revision, review, row: planRow(doc.base, [revision], review ? [review] : []) };
+      }
+      plans.push(doc.last.row);
       const counting = pick(doc.counting, k, (a, b) => a.date.getTime() > b.date.getTime());
       if (counting) drills.push(counting);
       // The first drill only tells that the plan was drilled by day k (it may be the same drill).
