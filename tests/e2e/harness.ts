@@ -108,3 +108,29 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Creates an account on a running server through `npm run user` (handed to the server, as a person
+ * would do it), a write-scope API token for it, and signs the browser context in through /login.
+ * Returns the token.
+ */
+export async function signInWithToken(
+  server: RunningServer,
+  context: import("playwright-core").BrowserContext,
+  account: { email: string; name: string; role: "viewer" | "editor" | "admin"; password: string },
+): Promise<string> {
+  const env = { DATA_DIR: server.dataDir };
+  const created = await runScript("scripts/user.ts", ["create", "--email", account.email, "--name", account.name, "--role", account.role, "--password", account.password], env);
+  if (created.code !== 0) throw new Error(`user create failed:\n${created.output}`);
+  const token = await runScript("scripts/user.ts", ["token", "--email", account.email, "--scope", "write", "--name", "e2e"], env);
+  const value = /dbk_[A-Za-z0-9_-]{40}/.exec(token.output)?.[0];
+  if (token.code !== 0 || !value) throw new Error(`user token failed:\n${token.output}`);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.locator("#login-email").fill(account.email);
+  await page.locator("#login-password").fill(account.password);
+  await page.locator('button[type="submit"]').click();
+  await page.locator("header").getByText(account.name).waitFor();
+  await page.close();
+  return value;
+}
