@@ -163,7 +163,8 @@ export async function seedReliabilityFixture(db: Database): Promise<ReliabilityF
   const i = (key: string) => ({ incidentId: made[key].id });
   const rows = [
     ["a1", action("a1", i("i2"), "2026-10-15", "done", "2026-10-14T10:00:00Z", "ana@bank.example")],
-    ["a2", action("a2", i("i3"), "2026-10-15", "done", "2026-10-15T23:00:00Z", "ana@bank.example")],
+    // Created a day after a1 (same due day), so the list's order between them is fixed.
+    ["a2", action("a2", i("i3"), "2026-10-15", "done", "2026-10-15T23:00:00Z", "ana@bank.example", at("2026-10-02T00:00:00Z"))],
     ["a3", action("a3", i("i4"), "2026-10-20", "done", "2026-10-25T09:00:00Z", "li.wei@bank.example")],
     ["a4", action("a4", i("i5"), "2026-10-25", "open", null, "li.wei@bank.example")],
     ["a5", action("a5", i("i10"), "2026-10-28", "wont_do", "2026-10-27T09:00:00Z", "priya@bank.example")],

@@ -11,6 +11,7 @@ import { csvDocument } from "../lib/csv";
 import { actionsForPostmortem, openActionsForSystem } from "../corrective-actions/queries.server";
 import { resolvePeriod, type ReportPeriod } from "./period";
 import {
+  fillReferences,
   getReliabilityReport,
   loadCatalogSystems,
   systemQuarterAvailability,
@@ -207,43 +208,48 @@ export async function reliabilityPageData(
   const options = await scopeOptions(db);
   const parsed = parseReliabilityParams(request.searchParams, request.now, request.timeZone, options);
   if (!parsed.ok) return { ...parsed, options };
-  const report = await getReliabilityReport(db, {
-    period: parsed.period,
-    scope: parsed.scope,
-    asOf: request.now,
-    timeZone: request.timeZone,
-    trends: true,
-  });
+  const report = await getReliabilityReport(
+    db,
+    { period: parsed.period, scope: parsed.scope, asOf: request.now, timeZone: request.timeZone, trends: true },
+    { fill: "none" },
+  );
   const trend = report.trend ?? [];
   const lean = (table: ReliabilityReport["mttd"]) =>
     Object.fromEntries(
-      Object.entries(table).map(([k, v]) => [k, { ...v, incidents: [], incompleteIncidents: v.incompleteIncidents.slice(0, PAGE_ITEMS_PER_OUTCOME) }]),
+      Object.entries(table).map(([k, v]) => [k, { ...v, incompleteIncidents: v.incompleteIncidents.slice(0, PAGE_ITEMS_PER_OUTCOME) }]),
     ) as unknown as ReliabilityReport["mttd"];
-  return {
-    ok: true,
-    options,
-    data: {
-      period: parsed.period,
-      values: parsed.values,
-      measuredTo: report.measuredTo.toISOString(),
-      scopeSystems: report.scope.systems,
-      availability: {
-        ...report.availability,
-        systems: report.availability.systems.map((s) => ({ ...s, incidents: s.incidents.slice(0, 20) })),
-      },
-      mttd: lean(report.mttd),
-      mtta: lean(report.mtta),
-      mttr: lean(report.mttr),
-      responseWithinSla: pageRatio(report.responseWithinSla),
-      recurrenceRate: pageRatio(report.recurrenceRate),
-      actionClosure: pageRatio(report.actionClosure),
-      resolutionEffectiveness: pageRatio(report.resolutionEffectiveness),
-      overdueActions: { total: report.overdueActions.length, items: report.overdueActions.slice(0, PAGE_ITEMS_PER_OUTCOME) },
-      trend,
-      charts: trendCharts(trend),
-      loaded: report.loaded,
+  const data: ReliabilityPageData = {
+    period: parsed.period,
+    values: parsed.values,
+    measuredTo: report.measuredTo.toISOString(),
+    scopeSystems: report.scope.systems,
+    availability: {
+      ...report.availability,
+      systems: report.availability.systems.map((s) => ({ ...s, incidents: s.incidents.slice(0, 20) })),
     },
+    mttd: lean(report.mttd),
+    mtta: lean(report.mtta),
+    mttr: lean(report.mttr),
+    responseWithinSla: pageRatio(report.responseWithinSla),
+    recurrenceRate: pageRatio(report.recurrenceRate),
+    actionClosure: pageRatio(report.actionClosure),
+    resolutionEffectiveness: pageRatio(report.resolutionEffectiveness),
+    overdueActions: { total: report.overdueActions.length, items: report.overdueActions.slice(0, PAGE_ITEMS_PER_OUTCOME) },
+    trend,
+    charts: trendCharts(trend),
+    loaded: report.loaded,
   };
+  // Titles, owners and sources only for what the page lists (availability links show numbers).
+  const ratios = [data.responseWithinSla, data.recurrenceRate, data.actionClosure, data.resolutionEffectiveness].flatMap((r) => r.groups.flatMap((g) => g.items));
+  await fillReferences(
+    db,
+    [
+      ...ratios.flatMap((i) => (i.incident ? [i.incident] : [])),
+      ...(["mttd", "mtta", "mttr"] as const).flatMap((k) => Object.values(data[k]).flatMap((d) => d.incompleteIncidents)),
+    ],
+    [...ratios.flatMap((i) => (i.action ? [i.action] : [])), ...data.overdueActions.items],
+  );
+  return { ok: true, options, data };
 }
 
 /** A ratio for JSON: `{ value, numerator, denominator, items }`, each item naming its incident or action. */
