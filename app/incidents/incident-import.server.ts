@@ -16,22 +16,29 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { and, eq, inArray } from "drizzle-orm";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { documents, incidentEvents, incidents } from "../../db/schema";
 import type { RevisionMetadata } from "../../db/schema/documents";
 import { ACTION_STATUSES } from "../../db/schema/enums";
 import type { TimestampSources } from "../../db/schema/incidents";
-import { recordAudit } from "../audit/audit.server";
-import { insertCorrectiveActions } from "../corrective-actions/actions.server";
 import type { CorrectiveActionInput } from "../corrective-actions/input";
 import type { ImportProblem } from "../docs/import.server";
 import { extractWikiLinks } from "../docs/markdown";
 import { isValidTimeZone, parseInZone } from "../lib/time";
 import { fieldErrorsOf, incidentInputSchema, incidentReference, parseIncidentReference, TIMESTAMP_FIELDS, type IncidentInput } from "./incident-input";
-import { findIncidentId, getIncident, insertIncident, updateIncident, type IncidentActor } from "./incidents.server";
+import {
+  emptyWritePlan,
+  loadImportReferences,
+  loadIncidentStates,
+  newIncidentState,
+  stateReference,
+  writeIncidentPlan,
+  type ImportReferences,
+  type IncidentState,
+  type IncidentWritePlan,
+} from "./incident-import-store.server";
+import { columnsOf, comparable, unknownReferenceErrors, type IncidentActor } from "./incidents.server";
 import { parsePostmortemTimeline, postmortemActions, postmortemSummary, timestampSourcesOf } from "./postmortem-timeline";
 
 const IMPORTER: IncidentActor = { userId: null, email: "importer", ip: null };
@@ -219,6 +226,16 @@ function snake(field: string): string {
  * Writes the incidents of the import through `tx`: file entries (after their references are
  * checked) and one incident per postmortem. Invalid entries are returned as problems and not
  * written; the importer refuses the whole import unless it skips invalid files.
+ *
+ * Set-based, like the drill and inspection import: one query loads the stored incidents the import
+ * names (by key, and those named by `recurrence_of` or a postmortem's `incident:`) with their
+ * systems, runbooks, events and action titles; one loads the systems, runbooks and postmortems it
+ * names; what changed is decided here, entry by entry; then each table is written with at most one
+ * statement (incident-import-store.server.ts). An unchanged re-import runs two queries.
+ * Order: postmortems first, so that file entries can point at their incidents; then entries in
+ * start order, so a recurrence points at an incident already written. `INC-<n>` (in
+ * `recurrence_of` or a postmortem's `incident:`) names an incident stored before this import; one
+ * created by the same import is named by its key or postmortem slug.
  */
 export async function importIncidents(
   tx: Executor,
@@ -226,192 +243,254 @@ export async function importIncidents(
   now: Date = new Date(),
 ): Promise<IncidentImportSummary & { problems: ImportProblem[] }> {
   const summary: IncidentImportSummary & { problems: ImportProblem[] } = { created: 0, updated: 0, unchanged: 0, linked: 0, notParsed: [], problems: [] };
+  if (source.files.length + source.postmortems.length === 0) return summary;
+  const ordered = [...source.files].sort((a, b) => a.input.startedAt.getTime() - b.input.startedAt.getTime());
+  const postmortems = source.postmortems.map((pm) => ({ pm, ...postmortemFactsOf(pm) }));
+
+  // 1. The stored incidents the import names.
+  const wanted = { keys: [] as string[], numbers: [] as number[], ids: [] as string[] };
+  const want = (reference: string) => {
+    const parsed = parseIncidentReference(reference);
+    if (!parsed) wanted.keys.push(reference.trim());
+    else if ("number" in parsed) wanted.numbers.push(parsed.number);
+    else wanted.ids.push(parsed.id);
+  };
+  for (const { pm, fm } of postmortems) {
+    wanted.keys.push(`postmortem:${pm.slug}`);
+    if (fm.incident) want(fm.incident);
+  }
+  for (const entry of ordered) {
+    wanted.keys.push(`import:${entry.key}`);
+    if (entry.recurrenceOf) {
+      if (parseIncidentReference(entry.recurrenceOf)) want(entry.recurrenceOf);
+      else wanted.keys.push(`import:${entry.recurrenceOf}`.trim(), `postmortem:${entry.recurrenceOf}`.trim());
+    }
+  }
+  const ctx: PlanContext = {
+    byKey: new Map(),
+    byNumber: new Map(),
+    byId: new Map(),
+    refs: { systems: new Map(), runbooks: new Map(), postmortems: new Map() },
+    plan: emptyWritePlan(),
+    timelines: new Map(),
+  };
+  for (const state of await loadIncidentStates(tx, wanted)) remember(ctx, state);
+
+  // 2. The catalog entries it names (runbooks linked from the timelines of the postmortems to write).
+  const runbooks = ordered.flatMap((e) => e.input.runbooks);
+  for (const { pm, zone } of postmortems) {
+    if (pm.outcome === "unchanged" && ctx.byKey.has(`postmortem:${pm.slug}`)) continue;
+    const timeline = parsePostmortemTimeline(pm.body, { fallbackZone: zone });
+    ctx.timelines.set(pm, timeline);
+    runbooks.push(...extractWikiLinks(timeline.rows.map((r) => r.text).join("\n")).map((l) => l.slug));
+  }
+  ctx.refs = await loadImportReferences(tx, {
+    systems: [...new Set([...ordered.flatMap((e) => e.input.systems), ...postmortems.flatMap(({ pm }) => pm.metadata.systems.map((s) => s.trim().toLowerCase()))])],
+    runbooks: [...new Set(runbooks)],
+    postmortems: [...new Set(ordered.flatMap((e) => (e.postmortem ? [e.postmortem] : [])))],
+  });
+
+  // 3. What changed, in the order described above; 4. written in a few statements.
   const count = (outcome: Outcome) => {
     if (outcome !== "failed") summary[outcome]++;
   };
-  // Postmortems first, so that file entries can point at their incidents.
-  for (const pm of source.postmortems) count(await syncPostmortem(tx, pm, summary, now));
-  // Entries in start order, so a recurrence points at an incident already written.
-  const ordered = [...source.files].sort((a, b) => a.input.startedAt.getTime() - b.input.startedAt.getTime());
-  for (const entry of ordered) count(await syncFileEntry(tx, entry, summary, now));
+  for (const { pm, fm, zone } of postmortems) count(planPostmortem(ctx, pm, fm, zone, summary));
+  for (const entry of ordered) count(planFileEntry(ctx, entry, summary));
+  await writeIncidentPlan(tx, ctx.plan, ctx.refs, { createdBy: IMPORTER.email, now });
   return summary;
 }
 
 type Outcome = "created" | "updated" | "unchanged" | "linked" | "failed";
 
-async function syncFileEntry(tx: Executor, entry: IncidentFileEntry, summary: { problems: ImportProblem[] }, now: Date): Promise<Outcome> {
+/** The importer's working state: incidents by key/number/id (stored and new), catalog references, what to write. */
+interface PlanContext {
+  byKey: Map<string, IncidentState>;
+  /** Stored incidents only: a new one has no number until it is written. */
+  byNumber: Map<number, IncidentState>;
+  byId: Map<string, IncidentState>;
+  refs: ImportReferences;
+  plan: IncidentWritePlan;
+  timelines: Map<ImportedPostmortem, ReturnType<typeof parsePostmortemTimeline>>;
+}
+
+function remember(ctx: PlanContext, state: IncidentState): void {
+  if (state.externalKey) ctx.byKey.set(state.externalKey, state);
+  if (state.number !== null) ctx.byNumber.set(state.number, state);
+  ctx.byId.set(state.id, state);
+}
+
+/** The incident a reference names ("INC-12", "12", an id, or an external key), as findIncidentId. */
+function findState(ctx: PlanContext, reference: string): IncidentState | undefined {
+  const parsed = parseIncidentReference(reference);
+  if (!parsed) return ctx.byKey.get(reference.trim());
+  return "number" in parsed ? ctx.byNumber.get(parsed.number) : ctx.byId.get(parsed.id);
+}
+
+function markChanged(ctx: PlanContext, state: IncidentState): void {
+  if (state.isNew) return; // written whole with its final values
+  state.dirty = true;
+  if (!ctx.plan.changed.includes(state)) ctx.plan.changed.push(state);
+}
+
+function planFileEntry(ctx: PlanContext, entry: IncidentFileEntry, summary: { problems: ImportProblem[] }): Outcome {
   const problem = (field: string, message: string, fix: string) => {
     summary.problems.push({ file: entry.file, field: `"${entry.key}".${field}`, message, fix });
     return "failed" as const;
   };
-  let recurrenceOf: string | null = null;
+  let recurrence: IncidentState | null = null;
   if (entry.recurrenceOf) {
     const ref = entry.recurrenceOf;
-    const id = parseIncidentReference(ref)
-      ? await findIncidentId(tx, ref)
-      : ((await findIncidentId(tx, `import:${ref}`)) ?? (await findIncidentId(tx, `postmortem:${ref}`)));
-    if (!id) return problem("recurrence_of", `no incident "${ref}"`, "name an earlier entry's key, a postmortem slug or INC-<number>");
-    const [row] = await tx.select({ number: incidents.number }).from(incidents).where(eq(incidents.id, id));
-    recurrenceOf = incidentReference(row!.number);
+    const found = parseIncidentReference(ref) ? findState(ctx, ref) : (ctx.byKey.get(`import:${ref}`.trim()) ?? ctx.byKey.get(`postmortem:${ref}`.trim()));
+    if (!found) return problem("recurrence_of", `no incident "${ref}"`, "name an earlier entry's key, a postmortem slug or INC-<number>");
+    recurrence = found;
   }
-  let postmortemId: string | null = null;
+  let postmortem: { id: string; slug: string } | null = null;
   if (entry.postmortem) {
-    const [doc] = await tx.select({ id: documents.id }).from(documents).where(and(eq(documents.slug, entry.postmortem), eq(documents.kind, "postmortem")));
-    if (!doc) return problem("postmortem", `no postmortem document "${entry.postmortem}"`, "use the slug of a document of kind postmortem");
-    postmortemId = doc.id;
+    const id = ctx.refs.postmortems.get(entry.postmortem);
+    if (!id) return problem("postmortem", `no postmortem document "${entry.postmortem}"`, "use the slug of a document of kind postmortem");
+    postmortem = { id, slug: entry.postmortem };
   }
-  const input: IncidentInput = { ...entry.input, recurrenceOf };
-  return upsert(tx, `import:${entry.key}`, input, { postmortemDocumentId: postmortemId, eventSource: `import: ${entry.file}`, timestampSources: {} }, now, (field, message) =>
+  return upsert(ctx, `import:${entry.key}`, entry.input, recurrence, { postmortem, eventSource: `import: ${entry.file}`, timestampSources: {} }, (field, message) =>
     problem(snake(field), message, field === "systems" ? "use system slugs from catalog/systems.yaml" : "see the incident format in content/README.md"),
   );
 }
 
 /**
- * Creates the incident with `externalKey`, or brings the existing one in line when it differs
- * (columns, systems, runbooks, events of this source; corrective actions with new titles are added).
+ * Plans the incident with `externalKey`: a new one, or the stored one brought in line when it
+ * differs (columns, systems, runbooks, events of this source; corrective actions with new titles
+ * are added). Column changes are checked against the catalog, bump the version and are audited with
+ * each field's before and after (as updateIncident does); other changes get one `incident.update`
+ * entry listing them. `recurrence` replaces `input.recurrenceOf`.
  */
-async function upsert(
-  tx: Executor,
+function upsert(
+  ctx: PlanContext,
   externalKey: string,
   input: IncidentInput,
-  options: { postmortemDocumentId: string | null; eventSource: string; timestampSources: TimestampSources },
-  now: Date,
+  recurrence: IncidentState | null,
+  options: { postmortem: { id: string; slug: string } | null; eventSource: string; timestampSources: TimestampSources },
   fail: (field: string, message: string) => "failed",
-): Promise<Outcome> {
-  const [existing] = await tx.select({ id: incidents.id, number: incidents.number, version: incidents.version }).from(incidents).where(eq(incidents.externalKey, externalKey));
+): Outcome {
+  const { plan } = ctx;
+  const referenceError = (self: IncidentState | null) => {
+    const errors = unknownReferenceErrors(input, { systems: ctx.refs.systems, runbooks: ctx.refs.runbooks });
+    if (recurrence && recurrence === self) errors.recurrenceOf = "an incident cannot be a recurrence of itself";
+    const first = Object.entries(errors)[0];
+    return first ? fail(first[0], first[1]) : null;
+  };
+  const eventRows = (id: string) => input.events.map((e) => ({ incidentId: id, at: e.at, text: e.text, source: options.eventSource }));
+  const existing = ctx.byKey.get(externalKey);
   if (!existing) {
-    const created = await insertIncident(tx, input, IMPORTER, {
-      origin: "import",
+    const failed = referenceError(null);
+    if (failed) return failed;
+    const state = newIncidentState(input, {
       externalKey,
-      eventSource: options.eventSource,
+      recurrenceOfId: recurrence?.id ?? null,
       timestampSources: options.timestampSources,
-      postmortemDocumentId: options.postmortemDocumentId,
-      now,
+      postmortemDocumentId: options.postmortem?.id ?? null,
+      eventSource: options.eventSource,
     });
-    if (!created.ok) {
-      const [field, message] = Object.entries(created.fieldErrors)[0]!;
-      return fail(field, message);
-    }
+    remember(ctx, state);
+    plan.created.push(state);
+    plan.events.push(...eventRows(state.id));
+    plan.actions.push(...input.actions.map((item) => ({ incidentId: state.id, item })));
+    plan.audits.push(() => ({
+      actorUserId: IMPORTER.userId,
+      actor: IMPORTER.email,
+      action: "incident.create",
+      targetType: "incident",
+      target: stateReference(state),
+      details: {
+        origin: "import",
+        externalKey,
+        title: input.title,
+        severity: input.severity,
+        status: input.status,
+        systems: input.systems,
+        startedAt: input.startedAt.toISOString(),
+        events: input.events.length,
+        actions: input.actions.length,
+      },
+      ip: IMPORTER.ip,
+    }));
     return "created";
   }
-  const current = (await getIncident(tx, existing.number))!;
-  const sameColumns = await sameAsStored(tx, current, input, options);
-  const sameEvents = sameList(
-    current.events.filter((e) => e.source === options.eventSource).map((e) => `${e.at.toISOString()}|${e.text}`),
-    input.events.map((e) => `${e.at.toISOString()}|${e.text}`),
-  );
+
+  // Compared as updateIncident does, with the recurrence by id (a new target has no number yet).
+  const before = comparable({ ...existing.columns, recurrenceOf: existing.columns.recurrenceOfId, systems: existing.systems, runbooks: existing.runbooks });
+  const after = comparable({ ...input, recurrenceOf: recurrence?.id ?? null });
+  const changed = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+  const sameSources = sortedJson(existing.timestampSources) === sortedJson(options.timestampSources);
+  const samePostmortem = options.postmortem === null || existing.postmortemDocumentId === options.postmortem.id;
+  const sameColumns = changed.length === 0 && sameSources && samePostmortem;
+  const eventKey = (e: { at: Date; text: string }) => `${e.at.toISOString()}|${e.text}`;
+  const sameEvents = sameList(existing.events.filter((e) => e.source === options.eventSource).map(eventKey), input.events.map(eventKey));
   // Corrective actions are matched by title: new titles are added; existing ones are left alone,
   // since their status lives in the app once someone works on them (as for drills and inspections).
-  const actionChanges = input.actions.filter((a) => !current.actions.some((c) => c.title === a.title));
+  const actionChanges = input.actions.filter((a) => !existing.actionTitles.has(a.title));
   if (sameColumns && sameEvents && actionChanges.length === 0) return "unchanged";
   if (!sameColumns) {
-    const updated = await updateIncidentInTx(tx, existing.number, existing.version, input, options);
-    if (!updated.ok) {
-      const [field, message] = Object.entries(updated.fieldErrors)[0]!;
-      return fail(field, message);
-    }
+    const failed = referenceError(existing);
+    if (failed) return failed;
+  }
+
+  const target = incidentReference(existing.number!);
+  if (changed.length > 0) {
+    const baseVersion = existing.version;
+    const recurrenceBefore = existing.recurrenceNumber === null ? null : incidentReference(existing.recurrenceNumber);
+    const changes: Record<string, { before: unknown; after: unknown }> = Object.fromEntries(changed.map((k) => [k, { before: before[k], after: after[k] }]));
+    existing.columns = columnsOf(input, recurrence?.id ?? null);
+    existing.recurrenceNumber = recurrence?.number ?? null;
+    existing.systems = [...input.systems].sort();
+    existing.runbooks = [...input.runbooks].sort();
+    existing.timestampSources = options.timestampSources;
+    existing.version = baseVersion + 1;
+    existing.linksChanged = true;
+    markChanged(ctx, existing);
+    plan.audits.push(() => {
+      if (changes.recurrenceOf) changes.recurrenceOf = { before: recurrenceBefore, after: recurrence ? stateReference(recurrence) : null };
+      return {
+        actorUserId: IMPORTER.userId,
+        actor: IMPORTER.email,
+        action: "incident.update",
+        targetType: "incident",
+        target,
+        details: { baseVersion, version: baseVersion + 1, changes },
+        ip: IMPORTER.ip,
+      };
+    });
+  }
+  const extra: Record<string, unknown> = {};
+  if (!sameSources) {
+    if (changed.length === 0) extra.timestampSources = { before: existing.timestampSources, after: options.timestampSources };
+    existing.timestampSources = options.timestampSources;
+    markChanged(ctx, existing);
+  }
+  if (!samePostmortem) {
+    if (changed.length === 0) extra.postmortem = options.postmortem!.slug;
+    existing.postmortemDocumentId = options.postmortem!.id;
+    markChanged(ctx, existing);
   }
   if (!sameEvents) {
-    await tx.delete(incidentEvents).where(and(eq(incidentEvents.incidentId, existing.id), eq(incidentEvents.source, options.eventSource)));
-    if (input.events.length > 0) {
-      await tx.insert(incidentEvents).values(input.events.map((e) => ({ incidentId: existing.id, at: e.at, text: e.text, source: options.eventSource })));
-    }
+    plan.eventDeletes.push({ incidentId: existing.id, source: options.eventSource });
+    plan.events.push(...eventRows(existing.id));
+    existing.events = [...existing.events.filter((e) => e.source !== options.eventSource), ...eventRows(existing.id)];
   }
-  if (actionChanges.length > 0) await insertCorrectiveActions(tx, { type: "incident", id: existing.id }, actionChanges, IMPORTER.email, now);
-  if (sameColumns) {
-    await recordAudit(tx, {
+  if (actionChanges.length > 0) {
+    plan.actions.push(...actionChanges.map((item) => ({ incidentId: existing.id, item })));
+    for (const a of actionChanges) existing.actionTitles.add(a.title);
+  }
+  if (changed.length === 0) {
+    plan.audits.push(() => ({
+      actorUserId: IMPORTER.userId,
       actor: IMPORTER.email,
       action: "incident.update",
       targetType: "incident",
-      target: incidentReference(existing.number),
-      details: { origin: "import", externalKey, events: sameEvents ? "unchanged" : input.events.length, actions: actionChanges.map((a) => a.title) },
-    });
+      target,
+      details: { origin: "import", externalKey, events: sameEvents ? "unchanged" : input.events.length, actions: actionChanges.map((a) => a.title), ...extra },
+      ip: IMPORTER.ip,
+    }));
   }
   return "updated";
-}
-
-async function updateIncidentInTx(
-  tx: Executor,
-  number: number,
-  version: number,
-  input: IncidentInput,
-  options: { postmortemDocumentId: string | null; timestampSources: TimestampSources },
-) {
-  // updateIncident opens its own transaction; inside the import's it is a savepoint.
-  const result = await updateIncident(tx, number, toRaw(input), version, IMPORTER, {
-    timestampSources: options.timestampSources,
-    now: new Date(8.64e15),
-    imported: true,
-  });
-  if (result.ok && options.postmortemDocumentId) {
-    await tx.update(incidents).set({ postmortemDocumentId: options.postmortemDocumentId }).where(eq(incidents.number, number));
-  }
-  return result;
-}
-
-/** IncidentInput back to the raw shape incidentInputSchema reads (dates as ISO text). */
-function toRaw(input: IncidentInput): Record<string, unknown> {
-  const raw: Record<string, unknown> = { ...input };
-  for (const field of TIMESTAMP_FIELDS) raw[field] = input[field] ? input[field]!.toISOString() : null;
-  raw.events = input.events.map((e) => ({ at: e.at.toISOString(), text: e.text }));
-  return raw;
-}
-
-async function sameAsStored(
-  tx: Executor,
-  current: NonNullable<Awaited<ReturnType<typeof getIncident>>>,
-  input: IncidentInput,
-  options: { postmortemDocumentId: string | null; timestampSources: TimestampSources },
-): Promise<boolean> {
-  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-  const money = (v: string | number | null | undefined) => (v == null ? null : Number(v).toFixed(2));
-  let recurrence: string | null = null;
-  if (input.recurrenceOf) {
-    const id = await findIncidentId(tx, input.recurrenceOf);
-    const [row] = id ? await tx.select({ number: incidents.number }).from(incidents).where(eq(incidents.id, id)) : [];
-    recurrence = row ? incidentReference(row.number) : input.recurrenceOf;
-  }
-  const a = {
-    title: current.title,
-    severity: current.severity,
-    status: current.status,
-    summary: current.summary,
-    timezone: current.timezone,
-    customerImpact: current.customerImpact,
-    usersAffected: current.usersAffected,
-    failedTransactions: current.failedTransactions,
-    financialImpact: money(current.financialImpact),
-    currency: current.financialImpact == null ? null : current.financialImpactCurrency,
-    detectionSource: current.detectionSource,
-    rootCauseCategory: current.rootCauseCategory,
-    recurrenceOf: current.recurrenceOf ? incidentReference(current.recurrenceOf.number) : null,
-    systems: current.systems.map((s) => s.slug).sort(),
-    runbooks: current.runbooks.map((r) => r.slug).sort(),
-    times: TIMESTAMP_FIELDS.map((f) => iso(current[f])),
-    sources: sortedJson(current.timestampSources),
-    postmortem: options.postmortemDocumentId === null ? null : current.postmortemDocumentId,
-  };
-  const b = {
-    title: input.title,
-    severity: input.severity,
-    status: input.status,
-    summary: input.summary,
-    timezone: input.timezone,
-    customerImpact: input.customerImpact,
-    usersAffected: input.usersAffected ?? null,
-    failedTransactions: input.failedTransactions ?? null,
-    financialImpact: money(input.financialImpact),
-    currency: input.financialImpact == null ? null : (input.financialImpactCurrency ?? null),
-    detectionSource: input.detectionSource ?? null,
-    rootCauseCategory: input.rootCauseCategory,
-    recurrenceOf: recurrence,
-    systems: [...input.systems].sort(),
-    runbooks: [...input.runbooks].sort(),
-    times: TIMESTAMP_FIELDS.map((f) => iso(input[f])),
-    sources: sortedJson(options.timestampSources),
-    postmortem: options.postmortemDocumentId,
-  };
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sortedJson(value: Record<string, unknown>): string {
@@ -451,29 +530,38 @@ function severityOf(value: unknown): string | null {
 
 const DEFAULT_SEVERITY = "SEV3";
 
-async function syncPostmortem(tx: Executor, pm: ImportedPostmortem, summary: IncidentImportSummary, now: Date): Promise<Outcome> {
-  const note = (line: string) => summary.notParsed.push(`${pm.file}: ${line}`);
+/** The incident facts of a postmortem's frontmatter, and the time zone it states (if valid). */
+function postmortemFactsOf(pm: ImportedPostmortem): { fm: z.output<typeof postmortemFacts>; zone: string | undefined } {
   const facts = postmortemFacts.safeParse(pm.metadata.extra);
   const fm = facts.success ? facts.data : {};
+  const zone = typeof fm.timezone === "string" && isValidTimeZone(fm.timezone) ? fm.timezone : undefined;
+  return { fm, zone };
+}
+
+function planPostmortem(
+  ctx: PlanContext,
+  pm: ImportedPostmortem,
+  fm: z.output<typeof postmortemFacts>,
+  zone: string | undefined,
+  summary: IncidentImportSummary,
+): Outcome {
+  const note = (line: string) => summary.notParsed.push(`${pm.file}: ${line}`);
   if (fm.incident) {
-    const id = await findIncidentId(tx, fm.incident);
-    if (id) {
-      const [row] = await tx.select({ postmortemDocumentId: incidents.postmortemDocumentId }).from(incidents).where(eq(incidents.id, id));
-      if (row!.postmortemDocumentId === pm.documentId) return "unchanged";
-      await tx.update(incidents).set({ postmortemDocumentId: pm.documentId, updatedAt: now }).where(eq(incidents.id, id));
-      await recordAudit(tx, { actor: IMPORTER.email, action: "incident.link_postmortem", targetType: "incident", target: fm.incident, details: { postmortem: pm.slug } });
+    const found = findState(ctx, fm.incident);
+    if (found) {
+      if (found.postmortemDocumentId === pm.documentId) return "unchanged";
+      found.postmortemDocumentId = pm.documentId;
+      markChanged(ctx, found);
+      const target = fm.incident;
+      ctx.plan.audits.push(() => ({ actor: IMPORTER.email, action: "incident.link_postmortem", targetType: "incident", target, details: { postmortem: pm.slug } }));
       return "linked";
     }
     note(`frontmatter incident "${fm.incident}" names no incident here; an incident is created from the document instead`);
   }
   const externalKey = `postmortem:${pm.slug}`;
-  if (pm.outcome === "unchanged") {
-    const [exists] = await tx.select({ id: incidents.id }).from(incidents).where(eq(incidents.externalKey, externalKey));
-    if (exists) return "unchanged";
-  }
+  if (pm.outcome === "unchanged" && ctx.byKey.has(externalKey)) return "unchanged";
 
-  const zone = typeof fm.timezone === "string" && isValidTimeZone(fm.timezone) ? fm.timezone : undefined;
-  const timeline = parsePostmortemTimeline(pm.body, { fallbackZone: zone });
+  const timeline = ctx.timelines.get(pm) ?? parsePostmortemTimeline(pm.body, { fallbackZone: zone });
   for (const p of timeline.problems) note(`${p.row === null ? "timeline" : `row ${p.row}`}${p.cell ? ` (“${p.cell}”)` : ""}: ${p.reason}`);
   const sources: TimestampSources = {};
   const times: Record<string, string | null> = {};
@@ -503,9 +591,7 @@ async function syncPostmortem(tx: Executor, pm: ImportedPostmortem, summary: Inc
   }
   const timelineText = timeline.rows.map((r) => r.text).join("\n");
   const linkedSlugs = [...new Set(extractWikiLinks(timelineText).map((l) => l.slug))];
-  const runbooks = linkedSlugs.length
-    ? (await tx.select({ slug: documents.slug }).from(documents).where(and(inArray(documents.slug, linkedSlugs), eq(documents.kind, "runbook")))).map((r) => r.slug)
-    : [];
+  const runbooks = linkedSlugs.filter((slug) => ctx.refs.runbooks.has(slug));
   const actions = postmortemActions(pm.body).flatMap((a): CorrectiveActionInput[] => {
     const status = (ACTION_STATUSES as readonly string[]).includes(a.status) ? (a.status as CorrectiveActionInput["status"]) : null;
     if (!status) {
@@ -547,7 +633,7 @@ async function syncPostmortem(tx: Executor, pm: ImportedPostmortem, summary: Inc
     return "failed";
   }
   const input: IncidentInput = parsed.data;
-  return upsert(tx, externalKey, input, { postmortemDocumentId: pm.documentId, eventSource: `postmortem: ${pm.slug}`, timestampSources: sources }, now, (field, message) => {
+  return upsert(ctx, externalKey, input, null, { postmortem: { id: pm.documentId, slug: pm.slug }, eventSource: `postmortem: ${pm.slug}`, timestampSources: sources }, (field, message) => {
     note(`no incident created: ${snake(field)}: ${message}`);
     return "failed";
   });

@@ -49,26 +49,41 @@ export class IncidentConflictError extends Error {
   }
 }
 
+/**
+ * Field errors for the system and runbook slugs of `input` that are not in `known` (the slugs that
+ * exist: systems, and documents of kind runbook); {} when all are known. Shared with the importer.
+ */
+export function unknownReferenceErrors(
+  input: Pick<IncidentInput, "systems" | "runbooks">,
+  known: { systems: { has(slug: string): boolean }; runbooks: { has(slug: string): boolean } },
+): IncidentFieldErrors {
+  const fieldErrors: IncidentFieldErrors = {};
+  const unknownSystems = input.systems.filter((s) => !known.systems.has(s));
+  if (unknownSystems.length > 0) fieldErrors.systems = `not in the catalog: ${unknownSystems.join(", ")}; use system slugs from /systems`;
+  const unknownRunbooks = input.runbooks.filter((s) => !known.runbooks.has(s));
+  if (unknownRunbooks.length > 0) fieldErrors.runbooks = `no runbook with the slug ${unknownRunbooks.join(", ")}`;
+  return fieldErrors;
+}
+
 /** Catalog ids for the references of an input; unknown names become field errors. */
 async function resolveReferences(
   tx: Executor,
   input: Pick<IncidentInput, "systems" | "runbooks" | "recurrenceOf">,
   self: string | null,
 ): Promise<{ ok: true; systemIds: number[]; runbookIds: string[]; recurrenceOfId: string | null } | { ok: false; fieldErrors: IncidentFieldErrors }> {
-  const fieldErrors: IncidentFieldErrors = {};
   const systemRows = input.systems.length
     ? await tx.select({ id: systems.id, slug: systems.slug }).from(systems).where(inArray(systems.slug, input.systems))
     : [];
-  const unknownSystems = input.systems.filter((s) => !systemRows.some((r) => r.slug === s));
-  if (unknownSystems.length > 0) fieldErrors.systems = `not in the catalog: ${unknownSystems.join(", ")}; use system slugs from /systems`;
   const runbookRows = input.runbooks.length
     ? await tx
         .select({ id: documents.id, slug: documents.slug })
         .from(documents)
         .where(and(inArray(documents.slug, input.runbooks), eq(documents.kind, "runbook")))
     : [];
-  const unknownRunbooks = input.runbooks.filter((s) => !runbookRows.some((r) => r.slug === s));
-  if (unknownRunbooks.length > 0) fieldErrors.runbooks = `no runbook with the slug ${unknownRunbooks.join(", ")}`;
+  const fieldErrors = unknownReferenceErrors(input, {
+    systems: new Set(systemRows.map((r) => r.slug)),
+    runbooks: new Set(runbookRows.map((r) => r.slug)),
+  });
   let recurrenceOfId: string | null = null;
   if (input.recurrenceOf) {
     const found = await findIncidentId(tx, input.recurrenceOf);
@@ -92,7 +107,8 @@ export async function findIncidentId(db: Executor, reference: string): Promise<s
   return row?.id ?? null;
 }
 
-function columnsOf(input: IncidentInput, recurrenceOfId: string | null) {
+/** The `incidents` columns an input sets (financial impact as numeric text with 2 decimals). */
+export function columnsOf(input: IncidentInput, recurrenceOfId: string | null) {
   return {
     title: input.title,
     severity: input.severity,
@@ -196,8 +212,11 @@ async function writeLinks(tx: Executor, incidentId: string, systemIds: number[],
   if (runbookIds.length > 0) await tx.insert(incidentRunbooks).values(runbookIds.map((documentId) => ({ incidentId, documentId })));
 }
 
-/** Comparable form of the editable fields, for "what changed" in the audit log. */
-function comparable(value: {
+/**
+ * Comparable form of the editable fields, for "what changed" in the audit log (systems and runbooks
+ * as sorted comma-joined slugs, timestamps as ISO text, financial impact with 2 decimals).
+ */
+export function comparable(value: {
   title: string;
   severity: string;
   status: string;
