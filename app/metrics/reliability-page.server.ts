@@ -10,6 +10,7 @@ import { lineChartSvg } from "../lib/charts.server";
 import { csvDocument } from "../lib/csv";
 import { actionsForPostmortem, openActionsForSystem } from "../corrective-actions/queries.server";
 import { resolvePeriod, type ReportPeriod } from "./period";
+import { queryString, RATIO_KEYS, RATIO_LABELS, type ReliabilityFormValues } from "./reliability-page";
 import {
   fillReferences,
   getReliabilityReport,
@@ -21,15 +22,7 @@ import {
   type TrendRow,
 } from "./reliability.server";
 
-/** The filters as typed, for re-showing them in the form (blank when absent). */
-export interface ReliabilityFormValues {
-  from: string;
-  to: string;
-  preset: string;
-  team: string;
-  tier: string;
-  system: string;
-}
+export { queryString, RATIO_KEYS, RATIO_LABELS, type ReliabilityFormValues };
 
 export interface ParsedReliabilityQuery {
   period: ReportPeriod;
@@ -88,11 +81,6 @@ export function parseReliabilityParams(params: URLSearchParams, now: Date, timeZ
   return { ok: true, period: period.period, scope: { team: values.team || null, tier, system: values.system || null }, values };
 }
 
-/** The query string of a parsed query, for CSV links and presets (only the parameters given). */
-export function queryString(values: ReliabilityFormValues, overrides: Partial<ReliabilityFormValues> = {}): string {
-  const merged = { ...values, ...overrides };
-  return new URLSearchParams(Object.entries(merged).filter(([, v]) => v !== "")).toString();
-}
 
 /** Most items listed under each outcome on the page (the CSV has all of them). */
 export const PAGE_ITEMS_PER_OUTCOME = 50;
@@ -375,13 +363,6 @@ export function reliabilityCsv(report: ReliabilityReport, table: ReliabilityCsvT
   }
 }
 
-export const RATIO_KEYS = ["responseWithinSla", "recurrenceRate", "actionClosure", "resolutionEffectiveness"] as const;
-export const RATIO_LABELS: Record<(typeof RATIO_KEYS)[number], string> = {
-  responseWithinSla: "Response within SLA",
-  recurrenceRate: "Recurrence rate",
-  actionClosure: "Corrective-action closure on time",
-  resolutionEffectiveness: "Resolution effectiveness",
-};
 
 /**
  * What a system page shows about reliability: this quarter's availability (see

@@ -6,7 +6,8 @@ import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { formatInZone, timeZoneFromCookie } from "~/lib/time";
 import { PERIOD_PRESETS, PRESET_LABELS } from "~/metrics/period";
-import { queryString, RATIO_KEYS, RATIO_LABELS, reliabilityPageData } from "~/metrics/reliability-page.server";
+import { queryString, RATIO_KEYS, RATIO_LABELS } from "~/metrics/reliability-page";
+import { reliabilityPageData } from "~/metrics/reliability-page.server";
 
 export const meta: MetaFunction = () => [{ title: "Reliability · Drillbook" }];
 
