@@ -564,13 +564,15 @@ describe("corrective-action closure (Metrics 8)", () => {
     expect(r.overdue[0]).toMatchObject({ owner: "wang.li", closedAt: null, source: { type: "incident", id: "INC-1" } });
   });
 
-  it("as of an earlier T: later closings are still open, and actions not yet due are out", () => {
+  it("as of an earlier T: later closings are still open, open actions not yet due are pending, early closings count", () => {
     const r = actionClosure(actions, MARCH, at("2026-03-06T12:00:00Z"));
-    // Due days ended by T: A1 and A2 (Mar 5). A3, A4 (wont_do only on Mar 20), A5, A6, A10 are not yet due.
-    expect(r.onTime.map((a) => a.id)).toEqual(["A1"]);
+    // Due days ended by T: A1 and A2 (Mar 5). A3 was closed early (Mar 4): on time already.
+    // A4 (wont_do only on Mar 20), A5, A6 are open and not yet due: pending. A10 has no closing time.
+    expect(r.onTime.map((a) => a.id)).toEqual(["A1", "A3"]);
     expect(r.late.map((a) => a.id)).toEqual(["A2"]);
-    expect(r.notYetDue).toEqual(["A3", "A10", "A4", "A5", "A6"]); // by due date: Mar 10, 12, 15, 20, 25
-    expect(r.value).toBe(0.5); // 1 / 2
+    expect(r.notYetDue).toEqual(["A4", "A5", "A6"]); // by due date: Mar 15, 20, 25
+    expect(r.incomplete).toEqual([{ id: "A10", reason: "missing_closed_at" }]);
+    expect(r.value).toBe(2 / 3); // A1, A3 of A1, A2, A3
     expect(r.overdue.map((a) => a.id)).toEqual(["A7"]);
   });
 

@@ -817,10 +817,12 @@ export function actionClosure(actions: readonly CorrectiveActionRow[], period: P
 
     const due = action.dueDate.getTime();
     if (due < period.from.getTime() || due >= period.to.getTime()) continue;
+    // A closed action's outcome is known as soon as it is closed; an open one counts only once its
+    // due day has ended (before that it is pending, neither on time nor late).
     if (state === "wont_do") wontDo.push(action.id);
-    else if (dueEnd > t) notYetDue.push(action.id);
     else if (state === "done_without_closed_at") incomplete.push({ id: action.id, reason: "missing_closed_at" });
-    else if (state === "done" && action.closedAt !== null && action.closedAt.getTime() < dueEnd) onTime.push(item);
+    else if (state === "done" && action.closedAt !== null) (action.closedAt.getTime() < dueEnd ? onTime : late).push(item);
+    else if (dueEnd > t) notYetDue.push(action.id);
     else late.push(item);
   }
 
