@@ -42,6 +42,7 @@ import {
   type Severity,
   type SystemRow,
 } from "./reliability";
+import { trendCalculator } from "./reliability-trend";
 
 /** Which systems count: active ones, optionally of one team, one tier or one system (shared/domain.md "Metrics"). */
 export interface ReliabilityScope {
@@ -686,7 +687,7 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
     ...resolution.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, incident: ref(x.id), detail: x.reason.replaceAll("_", " ") })),
   ].filter((item) => scopedIds.has(item.incident.id));
 
-  const trend = query.trends ? buildTrend(input, inScope, windows, scopedIds, query) : null;
+  const trend = query.trends ? buildTrend(input, inScope, scopedIds, query) : null;
 
   return {
     period,
@@ -742,40 +743,14 @@ function actionRefFactory(actions: readonly LoadedAction[]) {
   };
 }
 
-function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], windows: Windows, scopedIds: Set<string>, query: ReportQuery): TrendRow[] {
-  const share = (ids: string[], pick: (id: string) => boolean) => {
-    const kept = ids.filter((id) => scopedIds.has(id));
-    return kept.length === 0 ? null : kept.filter(pick).length / kept.length;
-  };
-  return monthlyTrend(
-    (p, t) => {
-      const started = windows.startedIn(p);
-      const avail = availabilityForSystems(inScope, windows.downDuring(p), p, t);
-      const mttr = timeToRestore(started, p, t).all;
-      const recurrence = recurrenceRate(windows.forRecurrence(p, t), p, t);
-      const recurring = new Set(recurrence.recurring.map((r) => r.id));
-      const resolution = resolutionEffectiveness(windows.forResolution(p, t), input.systems, p, t);
-      const effective = new Set(resolution.effective.map((r) => r.id));
-      return {
-        availabilityMet: avail.value,
-        downtimeMinutes: avail.systems.reduce((sum, s) => sum + s.downtimeMinutes, 0),
-        mttdMinutes: timeToDetect(started, p, t).all.meanMinutes,
-        mttaMinutes: timeToAcknowledge(started, p, t).all.meanMinutes,
-        mttrMinutes: mttr.meanMinutes,
-        mttrMedianMinutes: mttr.medianMinutes,
-        incidents: mttr.count + mttr.incomplete,
-        responseWithinSla: responseWithinSla(started, input.systems, p, t).value,
-        recurrenceRate: share(recurrence.incidents, (id) => recurring.has(id)),
-        actionClosure: actionClosure(windows.dueAround(p), p, t).value,
-        resolutionEffectiveness: share(
-          [...resolution.effective, ...resolution.shortfall].map((r) => r.id),
-          (id) => effective.has(id),
-        ),
-      };
-    },
-    query.asOf,
-    { months: 12, timeZone: query.timeZone },
-  ).map((point) => ({ month: point.month, ...point.result }));
+/**
+ * The 12 months before T's month, each over [month start, next month start) as of its end
+ * (monthlyTrend), with the figures of ./reliability-trend.ts: the same values as the pure
+ * functions over the same rows, without building their item lists 12 times.
+ */
+function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], scopedIds: Set<string>, query: ReportQuery): TrendRow[] {
+  const calculate = trendCalculator({ incidents: input.incidents, scoped: scopedIds, systems: input.systems, scopeSystems: inScope, actions: input.actions });
+  return monthlyTrend(calculate, query.asOf, { months: 12, timeZone: query.timeZone }).map((point) => ({ month: point.month, ...point.result }));
 }
 
 // ---------------------------------------------------------------------------------------------
