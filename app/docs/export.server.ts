@@ -7,12 +7,15 @@ import { documents, revisions, slas, systemDependencies, systems, teams } from "
 import type { DocumentKind, RevisionMetadata } from "../../db/schema/documents";
 import { recordAudit } from "../audit/audit.server";
 import { slaToEntry, systemToEntry, teamToEntry } from "../catalog/catalog-entries";
+import { continuityFiles, readContinuitySnapshot, type ContinuitySnapshot } from "../continuity/export.server";
+import { incidentFiles, readIncidentSnapshot, type IncidentSnapshot } from "../incidents/incident-export.server";
 import { alertFromFileName, isDocumentPath } from "./import.server";
 
 /**
- * The export: the database as a content folder (catalog YAML + Markdown with frontmatter), in the
- * format `importContent` reads (content/README.md), so a team can keep its knowledge in git and
- * `import(export(db))` gives the same documents and catalog back.
+ * The export: the database as a content folder (catalog YAML, Markdown with frontmatter, and the
+ * drill, inspection and incident record files), in the format `importContent` reads
+ * (content/README.md), so a team can keep its knowledge in git and `import(export(db))` gives the
+ * same documents, catalog and records back.
  */
 
 export interface ExportOptions {
@@ -28,6 +31,12 @@ export interface ExportSummary {
   /** Absolute path of the folder written. */
   dir: string;
   documents: number;
+  drills: number;
+  inspections: number;
+  /** Incidents written to incidents/*.yaml (those made from an exported postmortem are not: importing it makes them). */
+  incidents: number;
+  /** What the files cannot carry (e.g. a drill of an older plan revision), one line each. */
+  warnings: string[];
   /** Files written, the three catalog files included. */
   files: number;
   /** With force: files already in the folder that import would read but this export did not write. */
@@ -86,7 +95,7 @@ export async function exportContent(
     isolationLevel: "repeatable read",
     accessMode: "read only",
   });
-  const files = exportFiles(snapshot);
+  const { files, counts, warnings } = exportFiles(snapshot);
 
   for (const [rel, text] of files) {
     const target = path.resolve(root, rel);
@@ -96,9 +105,14 @@ export async function exportContent(
   }
   const written = new Set([...files.keys()].map((rel) => rel.toLowerCase()));
   const leftOver = existing.filter(
-    (rel) => !written.has(rel.toLowerCase()) && (isDocumentPath(rel, true) || /^catalog\/(teams|slas|systems)\.yaml$/.test(rel)),
+    (rel) =>
+      !written.has(rel.toLowerCase()) &&
+      (isDocumentPath(rel, true) || /^catalog\/(teams|slas|systems)\.yaml$/.test(rel) || /^(drills|inspections|incidents)\/[^/.][^/]*\.ya?ml$/i.test(rel)),
   );
-  log(`Exported ${snapshot.documents.length} documents and the catalog to ${root} (${files.size} files)`);
+  log(
+    `Exported ${snapshot.documents.length} documents, the catalog, ${counts.drills} drills, ${counts.inspections} inspections and ${counts.incidents} incidents to ${root} (${files.size} files)`,
+  );
+  for (const line of warnings) log(`  warning: ${line}`);
   if (leftOver.length > 0) {
     log(`  ${leftOver.length} file(s) already there were not written by this export; import would still read them:`);
     for (const rel of leftOver.slice(0, 20)) log(`    ${rel}`);
@@ -112,15 +126,25 @@ export async function exportContent(
     action: "content.export",
     targetType: "content",
     target: root,
-    details: { dir: root, documents: snapshot.documents.length, files: files.size, force: options.force ?? false },
+    details: { dir: root, documents: snapshot.documents.length, ...counts, files: files.size, force: options.force ?? false },
     ip: options.ip ?? null,
   });
-  return { dir: root, documents: snapshot.documents.length, files: files.size, leftOver, durationMs: Math.round(performance.now() - started) };
+  return {
+    dir: root,
+    documents: snapshot.documents.length,
+    ...counts,
+    warnings,
+    files: files.size,
+    leftOver,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /** Human-readable summary lines for the command line. */
 export function formatExportSummary(summary: ExportSummary): string[] {
-  return [`  ${summary.documents} documents, ${summary.files} files in ${(summary.durationMs / 1000).toFixed(1)} s`];
+  return [
+    `  ${summary.documents} documents, ${summary.drills} drills, ${summary.inspections} inspections, ${summary.incidents} incidents; ${summary.files} files in ${(summary.durationMs / 1000).toFixed(1)} s`,
+  ];
 }
 
 /** One document's current revision as the export needs it. */
@@ -137,6 +161,8 @@ interface Snapshot {
   slas: Array<typeof slas.$inferSelect>;
   systems: Array<{ system: typeof systems.$inferSelect; ownerSlug: string | null; dependsOn: string[] }>;
   documents: ExportDocument[];
+  continuity: ContinuitySnapshot;
+  incidents: IncidentSnapshot;
 }
 
 async function readSnapshot(db: Executor): Promise<Snapshot> {
@@ -160,6 +186,8 @@ async function readSnapshot(db: Executor): Promise<Snapshot> {
       .from(documents)
       .innerJoin(revisions, and(eq(revisions.documentId, documents.id), eq(revisions.number, documents.currentRevision))),
   ]);
+  const continuity = await readContinuitySnapshot(db);
+  const incidentSnapshot = await readIncidentSnapshot(db);
   const slugById = new Map(systemRows.map((r) => [r.system.id, r.system.slug]));
   return {
     teams: teamRows.sort((a, b) => compare(a.slug, b.slug)),
@@ -172,11 +200,16 @@ async function readSnapshot(db: Executor): Promise<Snapshot> {
         dependsOn: dependencyRows.filter((d) => d.systemId === r.system.id).map((d) => slugById.get(d.dependsOnId)!),
       })),
     documents: documentRows.sort((a, b) => compare(a.slug, b.slug)),
+    continuity,
+    incidents: incidentSnapshot,
   };
 }
 
-/** Every file of an export: relative path -> text, catalog first, then documents by slug. */
-function exportFiles(snapshot: Snapshot): Map<string, string> {
+/**
+ * Every file of an export: relative path -> text, catalog first, then documents by slug, then the
+ * drill, inspection and incident files; with the record counts and warnings.
+ */
+function exportFiles(snapshot: Snapshot): { files: Map<string, string>; counts: { drills: number; inspections: number; incidents: number }; warnings: string[] } {
   const files = new Map<string, string>();
   files.set("catalog/teams.yaml", CATALOG_HEADER + catalogYaml(snapshot.teams.map(teamToEntry), TEAM_KEYS));
   files.set("catalog/slas.yaml", CATALOG_HEADER + catalogYaml(snapshot.slas.map(slaToEntry), SLA_KEYS));
@@ -191,7 +224,15 @@ function exportFiles(snapshot: Snapshot): Map<string, string> {
   );
   const paths = exportPaths(snapshot.documents);
   for (const doc of snapshot.documents) files.set(paths.get(doc.slug)!, documentFileText(doc));
-  return files;
+  const records = continuityFiles(snapshot.continuity);
+  const postmortems = new Set(snapshot.documents.filter((d) => d.metadata.kind === "postmortem").map((d) => d.slug));
+  const incidentRecords = incidentFiles(snapshot.incidents, postmortems);
+  for (const [rel, text] of [...records.files, ...incidentRecords.files]) files.set(rel, text);
+  return {
+    files,
+    counts: { drills: records.drills, inspections: records.inspections, incidents: incidentRecords.incidents },
+    warnings: [...records.warnings, ...incidentRecords.warnings],
+  };
 }
 
 const TEAM_KEYS = ["slug", "name", "region", "timezone", "channel", "email", "description"];

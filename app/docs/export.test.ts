@@ -4,12 +4,15 @@ import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "#db/client";
-import { auditLog, documents, revisions } from "#db/schema";
+import { auditLog, correctiveActions, documents, drills, incidentEvents, incidents, inspections, revisions } from "#db/schema";
 import type { RevisionMetadata } from "#db/schema/documents";
 import { createTestDatabase } from "../../tests/db";
 import { CONTENT_DIR, CORPORA } from "../../tests/paths";
 import { documentFileText, ExportError, exportContent, exportPaths, isSafeExportPath } from "./export.server";
 import { importContent } from "./import.server";
+import { updateCorrectiveAction } from "../corrective-actions/actions.server";
+import { createIncident } from "../incidents/incidents.server";
+import { writePostmortem } from "../incidents/postmortem.server";
 
 let a: DatabaseHandle;
 let b: DatabaseHandle;
@@ -46,7 +49,10 @@ describe("export and import round trip", () => {
     const first = await exportContent(a.db, dir1);
     const docCount = await a.db.$count(documents);
     expect(first.documents).toBe(docCount);
-    expect(first.files).toBe(docCount + 3);
+    const recordFiles = [...(await tree(dir1)).keys()].filter((rel) => /^(drills|inspections|incidents)\/.*\.yaml$/.test(rel));
+    expect(recordFiles.length).toBeGreaterThan(20);
+    expect(first.files).toBe(docCount + 3 + recordFiles.length);
+    expect(first.warnings).toEqual([]);
 
     const imported = await importContent(b.db, { root: dir1, prefix: "" });
     expect(imported.skipped).toEqual([]);
@@ -67,6 +73,22 @@ describe("export and import round trip", () => {
         .innerJoin(revisions, and(eq(revisions.documentId, documents.id), eq(revisions.number, documents.currentRevision)))
         .orderBy(asc(documents.slug));
     expect(await hashes(b.db)).toEqual(await hashes(a.db));
+
+    // The records came back too, as many as there were (incidents made from postmortems included).
+    const counts = async (db: DatabaseHandle["db"]) => ({
+      drills: await db.$count(drills),
+      inspections: await db.$count(inspections),
+      incidents: await db.$count(incidents),
+      events: await db.$count(incidentEvents),
+      actions: await db.$count(correctiveActions),
+    });
+    const before = await counts(a.db);
+    expect(before.drills).toBeGreaterThan(0);
+    expect(before.inspections).toBeGreaterThan(0);
+    expect(before.incidents).toBe(85); // 40 incident entries + 7 demo and 38 DFDS postmortems
+    expect(await counts(b.db)).toEqual(before);
+    expect(imported.records?.drills.created).toBe(before.drills);
+    expect(imported.incidents).toMatchObject({ created: 85, notParsed: expect.any(Array) });
   });
 
   it("writes the catalog and documents in the content/ format", async () => {
@@ -108,6 +130,53 @@ describe("export and import round trip", () => {
     const entries = await a.db.select().from(auditLog).where(eq(auditLog.action, "content.export"));
     expect(entries).toHaveLength(2);
     expect(entries.at(-1)).toMatchObject({ actor: "ops@lhb.example", target: dir, details: { force: true } });
+  });
+});
+
+describe("export of records", () => {
+  it("keeps app edits: an incident with a written postmortem (no second incident on import) and an action closed in the app", async () => {
+    const [c, d] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    try {
+      await importContent(c.db, { root: CONTENT_DIR, prefix: "" });
+      const actor = { userId: null, email: "ops@lhb.example", name: "Ops", ip: null };
+      const made = await createIncident(
+        c.db,
+        { title: "Card auth timeouts", severity: "SEV2", systems: ["payment-gateway"], startedAt: "2026-11-02T08:00:00Z", resolvedAt: "2026-11-02T08:41:30Z", timezone: "Europe/Warsaw" },
+        actor,
+        { origin: "form" },
+      );
+      if (!made.ok) throw new Error(JSON.stringify(made.fieldErrors));
+      const { slug } = await writePostmortem(c.db, made.number, actor);
+      const [open] = await c.db.select().from(correctiveActions).where(eq(correctiveActions.status, "open")).orderBy(asc(correctiveActions.title)).limit(1);
+      await updateCorrectiveAction(c.db, open!.id, { version: open!.version, status: "done" }, actor, new Date("2026-11-20T09:15:00Z"));
+
+      const dirA = path.join(tmp, "records-a");
+      const dirB = path.join(tmp, "records-b");
+      const summary = await exportContent(c.db, dirA);
+      expect(summary).toMatchObject({ incidents: 41, warnings: [] }); // the 40 entries and the new one; not the 7 postmortems' own
+      const yaml = await readFile(path.join(dirA, "incidents/2026.yaml"), "utf8");
+      expect(yaml).toContain(`- key: inc-${made.number}\n  title: Card auth timeouts\n`);
+      expect(yaml).toContain("  started_at: 2026-11-02 09:00\n  resolved_at: 2026-11-02T08:41:30Z\n"); // wall-clock unless seconds
+      expect(yaml).toContain(`  postmortem: ${slug}\n`);
+      expect(yaml).not.toContain("key: pm-");
+
+      const imported = await importContent(d.db, { root: dirA, prefix: "" });
+      expect(imported.skipped).toEqual([]);
+      await exportContent(d.db, dirB);
+      const [one, two] = await Promise.all([tree(dirA), tree(dirB)]);
+      expect([...two.keys()].sort()).toEqual([...one.keys()].sort());
+      expect([...one].filter(([rel, bytes]) => !bytes.equals(two.get(rel)!)).map(([rel]) => rel)).toEqual([]);
+
+      for (const db of [c.db, d.db]) {
+        const linked = await db.select({ key: incidents.externalKey }).from(incidents).innerJoin(documents, eq(documents.id, incidents.postmortemDocumentId)).where(eq(documents.slug, slug));
+        expect(linked).toHaveLength(1); // the written postmortem did not become a second incident
+      }
+      expect(await d.db.$count(incidents)).toBe(await c.db.$count(incidents));
+      const [closed] = await d.db.select().from(correctiveActions).where(and(eq(correctiveActions.title, open!.title), eq(correctiveActions.owner, open!.owner)));
+      expect(closed).toMatchObject({ status: "done", closedAt: new Date("2026-11-20T09:15:00Z") });
+    } finally {
+      await Promise.all([c.close(), d.close()]);
+    }
   });
 });
 

@@ -38,7 +38,6 @@ beforeAll(async () => {
   started_at: 2026-02-05 10:00
   resolved_at: 2026-02-05 11:00
   recurrence_of: earlier
-  postmortem: ${PM}
 - key: earlier
   title: Earlier
   severity: SEV2
@@ -99,7 +98,6 @@ describe("set-based incident import", () => {
     expect([pm.number, earlier.number, later.number, followUp.number]).toEqual([1, 2, 3, 4]);
     expect(later.recurrenceOf).toEqual({ number: earlier.number, title: "Earlier" });
     expect(followUp.recurrenceOf).toEqual({ number: pm.number, title: pm.title });
-    expect(later.postmortem?.slug).toBe(PM);
     expect(earlier.systems.map((s) => s.slug).sort()).toEqual(["cmdb", "core-ledger"]);
     expect(earlier.events).toMatchObject([{ text: "Paged the on-call", source: "import: incidents/a.yaml" }]);
     expect(earlier.events[0]!.at.toISOString()).toBe("2026-02-01T02:05:00.000Z");
@@ -157,5 +155,17 @@ describe("set-based incident import", () => {
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "incident.update")).orderBy(desc(auditLog.id)).limit(1);
     expect(entry!.target).toBe(`INC-${pm.number}`);
     expect(entry!.details).toMatchObject({ origin: "import", externalKey: `postmortem:${PM}`, events: 7, timestampSources: { after: pm.timestampSources } });
+  });
+
+  it("makes no incident from a postmortem that an entry names: the entry's incident is its review", async () => {
+    await writeFile(path.join(dir, "postmortems", "pm-reviewed.md"), "---\nkind: postmortem\ntitle: Reviewed\nslug: pm-reviewed\nincident: INC-99\nseverity: SEV2\nstarted_at: 2026-04-01T10:00:00Z\n---\n\nText.\n");
+    await writeFile(
+      path.join(dir, "incidents", "b.yaml"),
+      "- key: inc-99\n  title: Reviewed one\n  severity: SEV2\n  systems: [cmdb]\n  started_at: 2026-04-01T10:00:00Z\n  postmortem: pm-reviewed\n",
+    );
+    const summary = await importContent(db, { root: dir, prefix: "" });
+    expect(summary.incidents).toMatchObject({ created: 1, notParsed: [] });
+    expect(await byKey("postmortem:pm-reviewed")).toBeNull();
+    expect((await byKey("import:inc-99"))!.postmortem?.slug).toBe("pm-reviewed");
   });
 });

@@ -273,6 +273,7 @@ export async function importIncidents(
     refs: { systems: new Map(), runbooks: new Map(), postmortems: new Map() },
     plan: emptyWritePlan(),
     timelines: new Map(),
+    reviewedByEntries: new Set(ordered.flatMap((e) => (e.postmortem ? [e.postmortem] : []))),
   };
   for (const state of await loadIncidentStates(tx, wanted)) remember(ctx, state);
 
@@ -292,7 +293,7 @@ export async function importIncidents(
 
   // 3. What changed, in the order described above; 4. written in a few statements.
   const count = (outcome: Outcome) => {
-    if (outcome !== "failed") summary[outcome]++;
+    if (outcome !== "failed" && outcome !== "reviewed") summary[outcome]++;
   };
   for (const { pm, fm, zone } of postmortems) count(planPostmortem(ctx, pm, fm, zone, summary));
   for (const entry of ordered) count(planFileEntry(ctx, entry, summary));
@@ -300,7 +301,8 @@ export async function importIncidents(
   return summary;
 }
 
-type Outcome = "created" | "updated" | "unchanged" | "linked" | "failed";
+/** "reviewed": a postmortem that an entry of the import names; it gets no incident of its own (not counted). */
+type Outcome = "created" | "updated" | "unchanged" | "linked" | "failed" | "reviewed";
 
 /** The importer's working state: incidents by key/number/id (stored and new), catalog references, what to write. */
 interface PlanContext {
@@ -311,6 +313,8 @@ interface PlanContext {
   refs: ImportReferences;
   plan: IncidentWritePlan;
   timelines: Map<ImportedPostmortem, ReturnType<typeof parsePostmortemTimeline>>;
+  /** Slugs of the postmortems that entries of this import name (`postmortem:`). */
+  reviewedByEntries: Set<string>;
 }
 
 function remember(ctx: PlanContext, state: IncidentState): void {
@@ -556,8 +560,11 @@ function planPostmortem(
       ctx.plan.audits.push(() => ({ actor: IMPORTER.email, action: "incident.link_postmortem", targetType: "incident", target, details: { postmortem: pm.slug } }));
       return "linked";
     }
-    note(`frontmatter incident "${fm.incident}" names no incident here; an incident is created from the document instead`);
   }
+  // An incidents/*.yaml entry that names this postmortem (`postmortem:`) is the incident it reviews
+  // (an export writes "Write postmortem" incidents so): no second incident from the document.
+  if (ctx.reviewedByEntries.has(pm.slug)) return "reviewed";
+  if (fm.incident) note(`frontmatter incident "${fm.incident}" names no incident here; an incident is created from the document instead`);
   const externalKey = `postmortem:${pm.slug}`;
   if (pm.outcome === "unchanged" && ctx.byKey.has(externalKey)) return "unchanged";
 
