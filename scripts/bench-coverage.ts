@@ -171,10 +171,10 @@ async function main() {
       generationS: generationMs === null ? null : Math.round(generationMs / 100) / 10,
       split: { catalogMs: Math.round(t2 - t1), sqlMs: Math.round(t3 - t2), formulasMs: Math.round(t4 - t3) },
       rowsFedAsOfToday: {
-        plans: inputs.at(-1)!.plans.length,
-        drills: inputs.at(-1)!.drills.length,
-        inspections: inputs.at(-1)!.inspections.length,
-        runbooks: inputs.at(-1)!.runbooks.length,
+        plans: inputs.input.plans.length,
+        drills: inputs.input.drills.length,
+        inspections: inputs.input.inspections.length,
+        runbooks: inputs.input.runbooks.length,
       },
       metrics: {
         plan: `${report.plan.numerator}/${report.plan.denominator}`,

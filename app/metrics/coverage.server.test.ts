@@ -118,7 +118,7 @@ describe("coverageReport on the fixture (hand-checked)", () => {
     const days = coverageAsOfDays(day("2026-11-22"));
     const inputs = await loadCoverageInputs(handle.db, catalog, days, {});
     const all = await loadAllCoverageRows(handle.db, catalog);
-    const last = inputs.at(-1)!;
+    const last = inputs.input;
     // alpha has 4 inspections up to 22 Nov, the day's input holds only the one that counts.
     expect(all.inspections.filter((i) => i.systemSlug === "cov-alpha")).toHaveLength(4);
     expect(last.inspections.filter((i) => i.systemSlug === "cov-alpha").map((i) => i.id)).toEqual(["00000000-0000-4000-8000-000000001003"]);
@@ -128,9 +128,13 @@ describe("coverageReport on the fixture (hand-checked)", () => {
       "00000000-0000-4000-8000-000000000005",
       "00000000-0000-4000-8000-000000000001",
     ]);
-    // As of 31 Dec 2025 (the first trend day), plan-ledger and plan-new did not exist yet.
-    expect(inputs[0]!.plans.map((p) => p.slug).filter((s) => s.startsWith("cov/"))).toEqual(["cov/plan-core", "cov/plan-old", "cov/plan-retired"]);
-    expect(inputs[0]!.plans.every((p) => p.revisions?.length === 1)).toBe(true);
+    expect(last.plans.every((p) => p.revisions?.length === 1)).toBe(true);
+    // As of 31 Dec 2025 (the first trend day), plan-ledger and plan-new did not exist yet (plan-old
+    // was archived only in August 2026); as of 31 Oct 2026 plan-old is archived and plan-ledger published.
+    expect(inputs.trend).toHaveLength(days.length - 1);
+    const published = (k: number) => inputs.trend[k]!.plans.map((p) => p.slug).filter((s) => s.startsWith("cov/"));
+    expect(published(0)).toEqual(["cov/plan-core", "cov/plan-old", "cov/plan-retired"]);
+    expect(published(10)).toEqual(["cov/plan-core", "cov/plan-ledger", "cov/plan-retired"]);
   });
 
   it("refuses as-of days out of order", async () => {

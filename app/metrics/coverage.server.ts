@@ -34,6 +34,9 @@ import { effectiveSla } from "../catalog/sla";
 import {
   coverageSnapshot,
   coverageTrend,
+  figuresFromFacts,
+  type CoverageFacts,
+  type PlanFacts,
   systemsInScope,
   utcDay,
   type ContingencyPlanRow,
@@ -159,6 +162,16 @@ const epochMs = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)
 
 const toDate = (ms: number | string) => new Date(Number(ms));
 
+/**
+ * The rows of `query` as one JSON text (`json_agg`), parsed once in JS: tens of thousands of small
+ * rows cost postgres.js (and PGlite) far more to decode one by one than one `JSON.parse` of the same
+ * data (bench:coverage: ~0.5 s of 65,000 rows). Timestamps must be selected as epoch numbers.
+ */
+async function jsonRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const [row] = rowsOf<{ rows: string | null }>(await db.execute(sql`select json_agg(t)::text as rows from (${query}) t`));
+  return row?.rows ? (JSON.parse(row.rows) as T[]) : [];
+}
+
 interface DocumentSqlRow {
   id: string;
   kind: "contingency_plan" | "runbook";
@@ -215,7 +228,7 @@ interface CoverageRows {
 }
 
 const documentsQuery = (db: Database) =>
-  db.execute(sql`
+  jsonRows<DocumentSqlRow>(db, sql`
     select d.id, d.kind, d.slug, d.title, d.status, d.current_revision, d.last_reviewed::text as last_reviewed,
            ${epochMs(sql`r.created_at`)} as revised_ms, r.metadata->'systems' as systems
     from documents d
@@ -240,7 +253,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
 
   const [documents, revisions, reviews, counting, first, ...inspections] = await Promise.all([
     documentsQuery(db),
-    db.execute(sql`
+    jsonRows<RevisionSqlRow>(db, sql`
       select distinct on (x.document_id, x.bucket) x.document_id, x.number, x.created_ms, x.bucket,
              r.metadata->>'status' as status, r.metadata->'systems' as systems
       from (
@@ -250,7 +263,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
       ) x
       join revisions r on r.document_id = x.document_id and r.number = x.number
       order by x.document_id, x.bucket, x.number desc`),
-    db.execute(sql`
+    jsonRows<ReviewSqlRow>(db, sql`
       select x.document_id, ${epochMs(sql`max(x.reviewed_at)`)} as reviewed_ms, x.bucket
       from (
         select document_id, reviewed_at, width_bucket(reviewed_at, ${cut}) as bucket
@@ -258,7 +271,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
         where reviewed_at < ${last}::timestamptz
       ) x
       group by x.document_id, x.bucket`),
-    db.execute(sql`
+    jsonRows<DrillSqlRow>(db, sql`
       select distinct on (x.plan_document_id, x.bucket)
              x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)} as held_ms, x.type, x.outcome, x.bucket
       from (
@@ -267,7 +280,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
         where held_at < ${last}::timestamptz and outcome in ('passed', 'partial')
       ) x
       order by x.plan_document_id, x.bucket, x.held_at desc, x.id`),
-    db.execute(sql`
+    jsonRows<DrillSqlRow>(db, sql`
       select distinct on (plan_document_id)
              id, plan_document_id, plan_revision, ${epochMs(sql`held_at`)} as held_ms, type, outcome,
              width_bucket(held_at, ${cut}) as bucket
@@ -275,7 +288,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
       where held_at < ${last}::timestamptz
       order by plan_document_id, held_at, id`),
     ...slices.map((ids) =>
-      db.execute(sql`
+      jsonRows<InspectionSqlRow>(db, sql`
         select i.id, s.slug as system_slug, ${epochMs(sql`i.inspected_at`)} as inspected_ms, i.result, (c.k - 1)::int as bucket
         from systems s
         cross join unnest(${cut}) with ordinality as c(cutoff, k)
@@ -288,13 +301,8 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
         where s.id = any(${`{${ids.join(",")}}`}::int[])`),
     ),
   ]);
-  return {
-    documents: rowsOf<DocumentSqlRow>(documents),
-    revisions: rowsOf<RevisionSqlRow>(revisions),
-    reviews: rowsOf<ReviewSqlRow>(reviews),
-    drills: [...rowsOf<DrillSqlRow>(counting), ...rowsOf<DrillSqlRow>(first).map((d) => ({ ...d, first: true }))],
-    inspections: inspections.flatMap((r) => rowsOf<InspectionSqlRow>(r)),
-  };
+  for (const d of first) d.first = true;
+  return { documents, revisions, reviews, drills: [...counting, ...first], inspections: inspections.flat() };
 }
 
 /**
@@ -428,21 +436,42 @@ const inspectionRow = (i: InspectionSqlRow): InspectionRow => ({
   result: i.result,
 });
 
-/** A row converted once, with the first as-of day (index) from which it is visible. */
-interface Bucketed<T> {
-  bucket: number;
-  row: T;
+/**
+ * For each of `dayCount` days, the row of the highest bucket up to that day that `better` prefers
+ * (a row of bucket b is visible from day b on), or null. A document has at most one row per bucket.
+ */
+function winnersByDay<T extends { bucket?: number }>(list: readonly T[] | undefined, dayCount: number, better: (a: T, b: T) => boolean): Array<T | null> {
+  const out = new Array<T | null>(dayCount).fill(null);
+  if (!list) return out;
+  for (const row of list) {
+    for (let k = row.bucket ?? 0; k < dayCount; k++) {
+      const best = out[k];
+      if (best === null || better(row, best!)) out[k] = row;
+    }
+  }
+  return out;
+}
+
+const dayOfMs = (ms: number | string) => Math.floor(Number(ms) / DAY_MS);
+
+/** What a report is computed from (see `loadCoverageInputs`). */
+export interface CoverageDayInputs {
+  /** The formulas' input as of the last as-of day: only the rows that win as of that day. */
+  input: CoverageInput;
+  /** The figures' facts of each earlier as-of day, oldest first (one fewer than the days). */
+  trend: CoverageFacts[];
 }
 
 /**
- * Pre-aggregated rows into one input per as-of day (`dayCount` days): input k holds only what wins as
- * of day k (the highest revision, the latest review, the latest passed/partial drill and the first
- * drill of each plan, the day's inspection of each system), the smallest input that gives that day's
- * figures. Rows are converted once and shared between the inputs.
+ * Pre-aggregated rows into the last day's input (the highest revision, the latest review, the latest
+ * passed/partial drill and the first drill of each plan, each system's latest inspection: the smallest
+ * input that gives that day's metrics, shortfalls and matrix) and, for each earlier day, the facts its
+ * figures need (`CoverageFacts`, UTC day numbers, no Date objects).
  */
-function toDailyInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: CoverageScope, dayCount: number): CoverageInput[] {
-  const bucketed = <S extends { bucket?: number }, T>(list: readonly S[], convert: (r: S) => T): Bucketed<T>[] =>
-    list.map((r) => ({ bucket: r.bucket ?? 0, row: convert(r) }));
+function toDayInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: CoverageScope, days: Date[]): CoverageDayInputs {
+  const dayCount = days.length;
+  const lastDay = dayCount - 1;
+  const dayNumbers = days.map(utcDay);
   const revisionsByDoc = groupBy(rows.revisions, (r) => r.document_id);
   const reviewsByDoc = groupBy(rows.reviews, (r) => r.document_id);
   const countingByPlan = groupBy(
@@ -450,68 +479,77 @@ function toDailyInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: Cove
     (d) => d.plan_document_id,
   );
   const firstByPlan = new Map(rows.drills.filter((d) => d.first).map((d) => [d.plan_document_id, d]));
+  const byNumber = (a: RevisionSqlRow, b: RevisionSqlRow) => a.number > b.number;
 
-  const docs = [...rows.documents].sort(bySlug).map((d) => {
-    const revisions = bucketed(revisionsByDoc.get(d.id) ?? [], revisionRow);
-    if (d.kind === "runbook") return { kind: "runbook" as const, slug: d.slug, status: d.status, systems: d.systems ?? [], revisions };
-    const first = firstByPlan.get(d.id);
-    return {
-      kind: "contingency_plan" as const,
-      base: planBase(d),
-      revisions,
-      reviews: bucketed(reviewsByDoc.get(d.id) ?? [], (r) => toDate(r.reviewed_ms)),
-      counting: bucketed(countingByPlan.get(d.id) ?? [], (r) => drillRow(r, d.slug)),
-      first: first ? { bucket: first.bucket ?? 0, row: drillRow(first, d.slug) } : null,
-      /** The row given for the previous day, reused while its revision and review stay the same. */
-      last: null as { revision: DocumentRevisionRow; review: Date | null; row: ContingencyPlanRow } | null,
-    };
-  });
-  const inspectionsByDay: InspectionRow[][] = Array.from({ length: dayCount }, () => []);
-  for (const i of rows.inspections) inspectionsByDay[i.bucket ?? 0]?.push(inspectionRow(i));
-
-  /** The row of the highest bucket up to `k` that `better` prefers (buckets are in time order). */
-  const pick = <T>(list: Bucketed<T>[], k: number, better: (a: T, b: T) => boolean): T | null => {
-    let best: T | null = null;
-    for (const { bucket, row } of list) if (bucket <= k && (best === null || better(row, best))) best = row;
-    return best;
-  };
-
-  return Array.from({ length: dayCount }, (_, k): CoverageInput => {
-    const plans: ContingencyPlanRow[] = [];
-    const runbooks: RunbookRow[] = [];
-    const drills: DrillRow[] = [];
-    for (const doc of docs) {
-      const revision = pick(doc.revisions, k, (a, b) => a.number > b.number);
-      if (!revision) continue; // the document did not exist yet as of day k
-      if (doc.kind === "runbook") {
-        runbooks.push({ slug: doc.slug, status: doc.status, systems: doc.systems, revisions: [revision] });
-        continue;
+  const trend = Array.from({ length: lastDay }, () => ({
+    plans: [] as PlanFacts[],
+    runbooks: [] as Array<readonly string[]>,
+    inspectionDays: new Map<string, number>(),
+  }));
+  const plans: ContingencyPlanRow[] = [];
+  const runbooks: RunbookRow[] = [];
+  const drills: DrillRow[] = [];
+  for (const d of [...rows.documents].sort(bySlug)) {
+    const revisions = winnersByDay(revisionsByDoc.get(d.id), dayCount, byNumber);
+    const docSystems: string[] = Array.isArray(d.systems) ? d.systems : [];
+    if (d.kind === "runbook") {
+      for (let k = 0; k < lastDay; k++) {
+        const r = revisions[k];
+        if (r && (r.status ?? d.status) === "published") trend[k]!.runbooks.push(Array.isArray(r.systems) ? r.systems : docSystems);
       }
-      const review = pick(doc.reviews, k, (a, b) => a.getTime() > b.getTime());
-      if (!doc.last || doc.last.revision !== revision || doc.last.review !== review) {
-        doc.last = { revision, review, row: planRow(doc.base, [revision], review ? [review] : []) };
-      }
-      plans.push(doc.last.row);
-      const counting = pick(doc.counting, k, (a, b) => a.date.getTime() > b.date.getTime());
-      if (counting) drills.push(counting);
-      // The first drill only tells that the plan was drilled by day k (it may be the same drill).
-      if (doc.first && doc.first.bucket <= k && doc.first.row.id !== counting?.id) drills.push(doc.first.row);
+      const r = revisions[lastDay];
+      if (r) runbooks.push({ slug: d.slug, status: d.status, systems: docSystems, revisions: [revisionRow(r)] });
+      continue;
     }
-    return { systems: catalog.systems, plans, drills, inspections: inspectionsByDay[k]!, runbooks, scope };
-  });
+    const reviews = winnersByDay(reviewsByDoc.get(d.id), dayCount, (a, b) => a.reviewed_ms > b.reviewed_ms);
+    const counting = winnersByDay(countingByPlan.get(d.id), dayCount, (a, b) => a.held_ms > b.held_ms);
+    const documentReviewDay = d.last_reviewed ? dayOfMs(Date.parse(`${d.last_reviewed}T00:00:00Z`)) : null;
+    for (let k = 0; k < lastDay; k++) {
+      const r = revisions[k];
+      if (!r || (r.status ?? d.status) !== "published") continue;
+      const today = dayNumbers[k]!;
+      const review = reviews[k];
+      let reviewDay = review ? dayOfMs(review.reviewed_ms) : null;
+      if (documentReviewDay !== null && documentReviewDay <= today && (reviewDay === null || documentReviewDay > reviewDay)) reviewDay = documentReviewDay;
+      const drill = counting[k];
+      trend[k]!.plans.push({
+        slug: d.slug,
+        systems: Array.isArray(r.systems) ? r.systems : docSystems,
+        evidenceDay: reviewDay ?? dayOfMs(r.created_ms),
+        lastDrillDay: drill ? dayOfMs(drill.held_ms) : null,
+      });
+    }
+    const r = revisions[lastDay];
+    if (!r) continue; // the plan did not exist yet as of the last day
+    const review = reviews[lastDay];
+    plans.push(planRow(planBase(d), [revisionRow(r)], review ? [toDate(review.reviewed_ms)] : []));
+    const drill = counting[lastDay];
+    if (drill) drills.push(drillRow(drill, d.slug));
+    // The first drill only tells that the plan was drilled by the last day (it may be the same drill).
+    const first = firstByPlan.get(d.id);
+    if (first && first.id !== drill?.id) drills.push(drillRow(first, d.slug));
+  }
+  const inspections: InspectionRow[] = [];
+  for (const i of rows.inspections) {
+    const k = i.bucket ?? 0;
+    if (k === lastDay) inspections.push(inspectionRow(i));
+    else trend[k]?.inspectionDays.set(i.system_slug, dayOfMs(i.inspected_ms));
+  }
+  return { input: { systems: catalog.systems, plans, drills, inspections, runbooks, scope }, trend };
 }
 
 /**
- * The formulas' input for each of the as-of days `days` (UTC, ascending; see `coverageAsOfDays`) and
- * `scope`, pre-aggregated in SQL (module comment): `inputs[k]` gives the same figures as of `days[k]`
- * as the complete rows would.
+ * What the report as of the last of `days` (UTC, ascending; see `coverageAsOfDays`) for `scope` is
+ * computed from, pre-aggregated in SQL (module comment): `input` gives the same metrics as of the last
+ * day as the complete rows would, and `trend[k]` the same figures as of `days[k]` (`figuresFromFacts`).
+ * Throws RangeError when `days` is empty or not ascending.
  */
 export async function loadCoverageInputs(
   db: Database,
   catalog: CoverageCatalog,
   days: Date[],
   scope: CoverageScope = {},
-): Promise<CoverageInput[]> {
+): Promise<CoverageDayInputs> {
   if (days.length === 0) throw new RangeError("days must name at least one as-of day");
   for (let k = 1; k < days.length; k++) {
     if (utcDay(days[k]!) <= utcDay(days[k - 1]!)) throw new RangeError("days must be distinct UTC days in ascending order");
@@ -519,7 +557,7 @@ export async function loadCoverageInputs(
   const ids = new Map(catalog.systems.map((s) => [s.slug, s.id]));
   const inScope = systemsInScope(catalog.systems, scope).map((s) => ids.get(s.slug)!);
   const rows = await loadAggregatedRows(db, days, inScope);
-  return toDailyInputs(catalog, rows, scope, days.length);
+  return toDayInputs(catalog, rows, scope, days);
 }
 
 /**
@@ -545,18 +583,22 @@ const NO_ROWS: CoverageInput = { systems: [], plans: [], drills: [], inspections
 const figures = ({ value, numerator, denominator }: MetricSummary): MetricSummary => ({ value, numerator, denominator });
 
 /**
- * The report from one input per as-of day (the last day is the report's): the snapshot of the last
- * day, and each earlier day as the one-month trend point `coverageTrend` gives for it. Pure.
+ * The report from `loadCoverageInputs`' result for `days` (the last day is the report's): the
+ * snapshot of the last day, and each earlier day as the one-month trend point `coverageTrend` gives
+ * for it (figures only). Pure.
  */
-export function reportFromInputs(inputs: CoverageInput[], days: Date[], catalog: CoverageCatalog): CoverageReport {
+export function reportFromInputs(inputs: CoverageDayInputs, days: Date[], catalog: CoverageCatalog): CoverageReport {
   const asOf = days[days.length - 1]!;
-  const input = inputs[inputs.length - 1]!;
+  const { input } = inputs;
   const snapshot = coverageSnapshot(input, asOf);
   const trend: CoverageTrendPoint[] =
     days.length === 1
       ? []
       : [
-          ...days.slice(0, -1).map((day, k) => coverageTrend(inputs[k]!, 1, day)[0]!),
+          ...days.slice(0, -1).map((day, k) => ({
+            ...coverageTrend(NO_ROWS, 1, day)[0]!,
+            ...figuresFromFacts(catalog.systems, input.scope, inputs.trend[k]!, utcDay(day)),
+          })),
           {
             ...coverageTrend(NO_ROWS, 1, asOf)[0]!,
             plan: figures(snapshot.plan),

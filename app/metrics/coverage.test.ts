@@ -12,6 +12,7 @@
 import { describe, expect, it } from "vitest";
 import {
   SHORTFALL_REASONS as R,
+  coverageFigures,
   coverageMatrix,
   coverageTrend,
   drillCoverage,
@@ -913,5 +914,113 @@ describe("coverageTrend (Trend views)", () => {
   it("rejects a month count that is not a positive integer", () => {
     expect(() => coverageTrend(input, 0, T)).toThrow(RangeError);
     expect(() => coverageTrend(input, 1.5, T)).toThrow(RangeError);
+  });
+});
+
+describe("coverageFigures (figures only, for trend points)", () => {
+  /** A small deterministic generator (mulberry32), so a failure can be reproduced. */
+  function random(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const START = utcDay(d("2025-01-01"));
+  const STATUSES = ["published", "draft", "archived"] as const;
+  const OUTCOMES = ["passed", "partial", "failed"] as const;
+
+  /** Random histories over 2025-2026: overlapping systems, revisions that change status and links, ties. */
+  function randomInput(seed: number): CoverageInput {
+    const rnd = random(seed);
+    const int = (n: number) => Math.floor(rnd() * n);
+    const at = () => new Date((START + int(700)) * 86_400_000 + int(86_400_000));
+    const systems = Array.from({ length: 12 }, (_, i) =>
+      system(`s${i}`, 1 + int(4), { team: ["a", "b", null][int(3)], retired: rnd() < 0.15, sla: rnd() < 0.2 ? { drillIntervalDays: 30 } : {} }),
+    );
+    const slugs = () => Array.from({ length: 1 + int(3) }, () => (rnd() < 0.1 ? "unknown" : `s${int(12)}`));
+    const plans = Array.from({ length: 15 }, (_, i) => {
+      const revisions = Array.from({ length: 1 + int(3) }, (_, n) => ({
+        number: n + 1,
+        createdAt: at(),
+        ...(rnd() < 0.7 ? { status: STATUSES[int(3)] } : {}),
+        ...(rnd() < 0.7 ? { systems: slugs() } : {}),
+      }));
+      return plan(`p${i}`, slugs(), {
+        status: STATUSES[int(3)],
+        currentRevision: revisions.length,
+        lastRevisionAt: revisions.at(-1)!.createdAt,
+        lastReviewedAt: rnd() < 0.3 ? at() : null,
+        ...(rnd() < 0.8 ? { revisions } : {}),
+        ...(rnd() < 0.6 ? { reviews: Array.from({ length: int(3) }, at) } : {}),
+      });
+    });
+    const drills = Array.from({ length: 40 }, () => ({
+      id: nextId++,
+      planSlug: `p${int(16)}`,
+      planRevision: 1 + int(3),
+      date: at(),
+      outcome: OUTCOMES[int(3)],
+      type: "tabletop" as const,
+    }));
+    const inspections = Array.from({ length: 60 }, () => ({ id: nextId++, systemSlug: `s${int(13)}`, date: at(), result: "ok" as const }));
+    const runbooks = Array.from({ length: 8 }, (_, i) =>
+      runbook(`r${i}`, slugs(), {
+        status: STATUSES[int(3)],
+        ...(rnd() < 0.6 ? { revisions: [{ number: 1, createdAt: at(), ...(rnd() < 0.5 ? { status: STATUSES[int(3)] } : {}) }] } : {}),
+      }),
+    );
+    return { systems, plans, drills, inspections, runbooks };
+  }
+
+  const summaryOf = ({ value, numerator, denominator }: { value: number | null; numerator: number; denominator: number }) => ({
+    value,
+    numerator,
+    denominator,
+  });
+  const SCOPES = [{}, { team: ["a"] }, { tier: [1, 2] }, { system: ["s1", "s2", "s3"] }, { team: ["b"], tier: [4] }];
+
+  it("equals the four metric functions' figures on random histories, scopes and as-of days", () => {
+    let compared = 0;
+    let nonTrivial = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const base = randomInput(seed);
+      for (const scope of SCOPES) {
+        const input = { ...base, scope };
+        for (const asOf of ["2025-01-15", "2025-06-30", "2025-12-31T23:59:59Z", "2026-03-01T08:00:00Z", "2026-11-22"].map(d)) {
+          const figures = coverageFigures(input, asOf);
+          expect(figures).toEqual({
+            plan: summaryOf(planCoverage(input, asOf)),
+            drill: summaryOf(drillCoverage(input, asOf)),
+            inspection: summaryOf(inspectionCoverage(input, asOf)),
+            runbook: summaryOf(runbookCoverage(input, asOf)),
+          });
+          compared++;
+          if (figures.drill.numerator > 0 && figures.plan.numerator > 0 && figures.inspection.numerator > 0) nonTrivial++;
+        }
+      }
+    }
+    expect(compared).toBe(1000);
+    // The generator must produce covered items too, or the comparison proves little.
+    expect(nonTrivial).toBeGreaterThan(100);
+  });
+
+  it("counts evidence exactly N days old and not N + 1 (the interval boundary)", () => {
+    const input: CoverageInput = {
+      systems: [system("a", 3), system("b", 3)],
+      plans: [plan("pa", ["a"], { lastRevisionAt: d("2025-03-01") }), plan("pb", ["b"], { lastRevisionAt: d("2025-02-28") })],
+      drills: [drill("pa", "2025-03-01"), drill("pb", "2025-02-28T23:00:00Z")],
+      inspections: [inspection("a", "2026-01-30"), inspection("b", "2026-01-29")],
+      runbooks: [],
+    };
+    // Tier 3: plan review and drill 365 days, inspection 30 days; as of 2026-03-01.
+    expect(coverageFigures(input, d("2026-03-01"))).toEqual({
+      plan: { value: 0.5, numerator: 1, denominator: 2 },
+      drill: { value: 0.5, numerator: 1, denominator: 2 },
+      inspection: { value: 0.5, numerator: 1, denominator: 2 },
+      runbook: { value: 0, numerator: 0, denominator: 2 },
+    });
   });
 });

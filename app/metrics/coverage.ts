@@ -885,12 +885,151 @@ function matrixFrom(input: CoverageInput, asOf: Date, results: Omit<CoverageSnap
 }
 
 // ---------------------------------------------------------------------------------------------
-// Trend
+// Figures only (trend points)
 // ---------------------------------------------------------------------------------------------
 
-function pick({ value, numerator, denominator }: MetricSummary): MetricSummary {
-  return { value, numerator, denominator };
+/** The four metrics' figures as of one day, without shortfalls, items or matrix. */
+export interface CoverageFigures {
+  plan: MetricSummary;
+  drill: MetricSummary;
+  inspection: MetricSummary;
+  runbook: MetricSummary;
 }
+
+/** A contingency plan published as of T, reduced to what the figures read (UTC day numbers, see `utcDay`). */
+export interface PlanFacts {
+  slug: string;
+  /** Linked system slugs as of T (duplicates allowed). */
+  systems: readonly string[];
+  /** Day of the last review on or before T, or of the revision current as of T when none is recorded. */
+  evidenceDay: number;
+  /** Day of the latest `passed`/`partial` drill on or before T; null when there is none. */
+  lastDrillDay: number | null;
+}
+
+/**
+ * What Metrics 1-4's figures as of day T depend on, every date reduced to its UTC day (all on or
+ * before T): the plans and runbooks published as of T and each system's latest inspection day.
+ */
+export interface CoverageFacts {
+  /** Contingency plans published as of T (any order). */
+  plans: PlanFacts[];
+  /** Linked system slugs of each runbook published as of T. */
+  runbooks: Array<readonly string[]>;
+  /** System slug -> day of its latest inspection (any result) on or before T; absent when none. */
+  inspectionDays: ReadonlyMap<string, number>;
+}
+
+/**
+ * The figures of Metrics 1-4 (shared/domain.md, "Metrics" 1-4) as of UTC day `today` (days since
+ * 1970-01-01) from `facts` (see `CoverageFacts`): the same numerators and denominators as
+ * `planCoverage`, `drillCoverage`, `inspectionCoverage` and `runbookCoverage` (the same rules, read
+ * as "the best evidence of a system or plan is at most its interval old"), without building their
+ * items and shortfalls; for trend points over thousands of plans. Pure; throws nothing.
+ */
+export function figuresFromFacts(systems: CoverageSystem[], scope: CoverageScope | undefined, facts: CoverageFacts, today: number): CoverageFigures {
+  const { team, tier, system } = scope ?? {};
+  const scoped: CoverageSystem[] = [];
+  const inScope = new Set<string>();
+  const drillInterval = new Map<string, number>();
+  for (const s of systems) {
+    if (s.lifecycle !== "active") continue;
+    if (s.sla.drillIntervalDays !== null) drillInterval.set(s.slug, s.sla.drillIntervalDays);
+    if (team?.length && (s.ownerTeam === null || !team.includes(s.ownerTeam))) continue;
+    if (tier?.length && !tier.includes(s.tier)) continue;
+    if (system?.length && !system.includes(s.slug)) continue;
+    scoped.push(s);
+    inScope.add(s.slug);
+  }
+
+  // Metric 1: per system, the most recent evidence among its published plans. Metric 2: per plan.
+  const bestEvidence = new Map<string, number>();
+  let drillNumerator = 0;
+  let drillDenominator = 0;
+  for (const p of facts.plans) {
+    let linkedInScope = false;
+    let interval: number | null = null;
+    for (const slug of p.systems) {
+      const best = bestEvidence.get(slug);
+      if (best === undefined || p.evidenceDay > best) bestEvidence.set(slug, p.evidenceDay);
+      if (!linkedInScope && inScope.has(slug)) linkedInScope = true;
+      const n = drillInterval.get(slug);
+      if (n !== undefined && (interval === null || n < interval)) interval = n;
+    }
+    if (!linkedInScope || interval === null) continue;
+    drillDenominator++;
+    if (p.lastDrillDay !== null && p.lastDrillDay <= today && today - p.lastDrillDay <= interval) drillNumerator++;
+  }
+  const withRunbook = new Set<string>();
+  for (const linked of facts.runbooks) for (const slug of linked) withRunbook.add(slug);
+
+  let plan = 0;
+  let inspection = 0;
+  let runbook = 0;
+  for (const s of scoped) {
+    const evidence = bestEvidence.get(s.slug);
+    if (evidence !== undefined && evidence <= today && today - evidence <= s.sla.planReviewIntervalDays) plan++;
+    const inspected = facts.inspectionDays.get(s.slug);
+    if (inspected !== undefined && inspected <= today && today - inspected <= s.sla.inspectionIntervalDays) inspection++;
+    if (withRunbook.has(s.slug)) runbook++;
+  }
+  return {
+    plan: summary(plan, scoped.length),
+    drill: summary(drillNumerator, drillDenominator),
+    inspection: summary(inspection, scoped.length),
+    runbook: summary(runbook, scoped.length),
+  };
+}
+
+/**
+ * The facts of `input` as of `asOf` (see `CoverageFacts`), by the rules of the metric functions:
+ * documents through their revision as of T, reviews and drills on or before T. Throws RangeError on
+ * an invalid `asOf`.
+ */
+export function coverageFacts(input: CoverageInput, asOf: Date): CoverageFacts {
+  const today = asOfDay(asOf);
+  const lastDrillDay = new Map<string, number>();
+  for (const d of input.drills) {
+    if (!COUNTING_OUTCOMES.has(d.outcome)) continue;
+    const day = utcDay(d.date);
+    if (day > today) continue;
+    const prev = lastDrillDay.get(d.planSlug);
+    if (prev === undefined || day > prev) lastDrillDay.set(d.planSlug, day);
+  }
+  const plans: PlanFacts[] = [];
+  for (const row of input.plans) {
+    const p = planAsOf(row, asOf);
+    if (!p || p.status !== "published") continue;
+    plans.push({ slug: row.slug, systems: p.systems, evidenceDay: utcDay(p.reviewedAt ?? p.revisedAt), lastDrillDay: lastDrillDay.get(row.slug) ?? null });
+  }
+  const runbooks: Array<readonly string[]> = [];
+  for (const r of input.runbooks) {
+    const doc = runbookAsOf(r, asOf);
+    if (doc?.status === "published") runbooks.push(doc.systems);
+  }
+  const inspectionDays = new Map<string, number>();
+  for (const i of input.inspections) {
+    const day = utcDay(i.date);
+    if (day > today) continue;
+    const prev = inspectionDays.get(i.systemSlug);
+    if (prev === undefined || day > prev) inspectionDays.set(i.systemSlug, day);
+  }
+  return { plans, runbooks, inspectionDays };
+}
+
+/**
+ * The figures of Metrics 1-4 as of `asOf` for `input.scope`: equal to the value, numerator and
+ * denominator of `planCoverage`, `drillCoverage`, `inspectionCoverage` and `runbookCoverage`
+ * (shared/domain.md, "Metrics" 1-4), computed without items or shortfalls. Throws RangeError on an
+ * invalid `asOf`.
+ */
+export function coverageFigures(input: CoverageInput, asOf: Date): CoverageFigures {
+  return figuresFromFacts(input.systems, input.scope, coverageFacts(input, asOf), asOfDay(asOf));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trend
+// ---------------------------------------------------------------------------------------------
 
 /**
  * Metrics 1-4 per calendar month (shared/domain.md, "Trend views"), oldest first: the `months`
@@ -910,15 +1049,11 @@ export function coverageTrend(input: CoverageInput, months: number | undefined =
     const lastDay = new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 0));
     const partial = utcDay(lastDay) > today;
     const at = partial ? asOf : lastDay;
-    const published = publishedPlansAsOf(input.plans, at);
     points.push({
       month: `${monthStart.getUTCFullYear()}-${String(monthStart.getUTCMonth() + 1).padStart(2, "0")}`,
       asOf: at,
       partial,
-      plan: pick(planCoverage(input, at, published)),
-      drill: pick(drillCoverage(input, at, published)),
-      inspection: pick(inspectionCoverage(input, at)),
-      runbook: pick(runbookCoverage(input, at)),
+      ...coverageFigures(input, at),
     });
   }
   return points;
