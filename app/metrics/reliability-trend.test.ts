@@ -25,7 +25,7 @@ import {
   type Period,
   type SystemRow,
 } from "./reliability";
-import { trendCalculator, type TrendFigures, type TrendInput } from "./reliability-trend";
+import { orderedBy, trendCalculator, type TrendFigures, type TrendInput } from "./reliability-trend";
 
 function random(seed: number) {
   let s = seed >>> 0;
@@ -178,5 +178,27 @@ describe("trendCalculator gives the pure functions' figures", () => {
   it("refuses a period that ends before it starts, as the pure functions do", () => {
     const calculate = trendCalculator({ incidents: [], scoped: new Set(), systems: SYSTEMS, scopeSystems: SYSTEMS, actions: [] });
     expect(() => calculate({ from: new Date("2026-02-01"), to: new Date("2026-01-01") }, new Date("2026-03-01"))).toThrow(RangeError);
+  });
+});
+
+describe("orderedBy", () => {
+  const rows = [
+    { key: 3, id: "b", n: 0 },
+    { key: 1, id: "z", n: 1 },
+    { key: 3, id: "a", n: 2 },
+    { key: 1, id: "z", n: 3 },
+    { key: -Infinity, id: "x", n: 4 },
+  ];
+  it("orders by key like a stable sort, ties by the tie-break then input order", () => {
+    expect(orderedBy(rows, (r) => r.key).map((r) => r.n)).toEqual([4, 1, 3, 0, 2]);
+    expect(orderedBy(rows, (r) => r.key, (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((r) => r.n)).toEqual([4, 1, 3, 2, 0]);
+  });
+  it("returns a new array and leaves the input alone, sorted or not", () => {
+    const sorted = [rows[4], rows[1], rows[3]];
+    const out = orderedBy(sorted, (r) => r.key);
+    expect(out).toEqual(sorted);
+    expect(out).not.toBe(sorted);
+    orderedBy(rows, (r) => r.key);
+    expect(rows.map((r) => r.n)).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -101,6 +101,26 @@ function lowerBound(keys: ArrayLike<number>, value: number): number {
   return lo;
 }
 
+/**
+ * `rows` ordered by a numeric key (ties: `tie`, then input order), as a new array; the key is read
+ * once per row and rows that already come in order (the loader reads them so) are not re-sorted.
+ * Same order as a stable `[...rows].sort((a, b) => key(a) - key(b) || tie(a, b))`.
+ */
+export function orderedBy<T>(rows: readonly T[], key: (row: T) => number, tie?: (a: T, b: T) => number): T[] {
+  const n = rows.length;
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = key(rows[k]);
+  let sorted = true;
+  for (let k = 1; k < n && sorted; k++) {
+    const d = keys[k - 1] - keys[k];
+    if (d > 0 || (d === 0 && tie !== undefined && tie(rows[k - 1], rows[k]) > 0)) sorted = false;
+  }
+  if (sorted) return rows.slice();
+  const order = Array.from({ length: n }, (_, k) => k);
+  order.sort((a, b) => keys[a] - keys[b] || (tie ? tie(rows[a], rows[b]) : 0) || a - b);
+  return order.map((k) => rows[k]);
+}
+
 /** Smallest figure among the affected systems that are known (as strictest() in ./reliability.ts). */
 function strictest(incident: IncidentRow, bySlug: Map<string, SystemRow>, pick: (s: SystemRow) => number): number | null {
   let best: number | null = null;
@@ -137,7 +157,7 @@ function median(sorted: Float64Array): number | null {
 export function trendCalculator(input: TrendInput): (period: Period, asOf: Date) => TrendFigures {
   const bySlug = new Map(input.systems.map((s) => [s.slug, s]));
   // Every incident, in the order the pure functions walk them (start, then id).
-  const all = [...input.incidents].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || compareIds(a.id, b.id));
+  const all = orderedBy(input.incidents, (i) => i.startedAt.getTime(), (a, b) => compareIds(a.id, b.id));
   const facts: Facts[] = all.map((i) => ({
     id: i.id,
     start: i.startedAt.getTime(),
@@ -160,7 +180,7 @@ export function trendCalculator(input: TrendInput): (period: Period, asOf: Date)
   // Recurrence facts (isRecurrenceOf, shared/domain.md "Metrics" 7), walking each system's incidents in start order.
   const bySystem = new Map<string, number[]>();
   all.forEach((i, k) => {
-    for (const slug of new Set(i.systems)) {
+    for (const slug of i.systems.length === 1 ? i.systems : new Set(i.systems)) {
       const list = bySystem.get(slug);
       if (list) list.push(k);
       else bySystem.set(slug, [k]);
@@ -203,7 +223,7 @@ export function trendCalculator(input: TrendInput): (period: Period, asOf: Date)
   const impactingBySlug = new Map<string, Facts[]>();
   all.forEach((i, k) => {
     if (!i.customerImpact || !input.scoped.has(i.id)) return;
-    for (const slug of new Set(i.systems)) {
+    for (const slug of i.systems.length === 1 ? i.systems : new Set(i.systems)) {
       const list = impactingBySlug.get(slug);
       if (list) list.push(facts[k]);
       else impactingBySlug.set(slug, [facts[k]]);
@@ -214,8 +234,10 @@ export function trendCalculator(input: TrendInput): (period: Period, asOf: Date)
     .map((s) => ({ target: s.sla.availability, incidents: impactingBySlug.get(s.slug) ?? [] }));
 
   // Actions with a due date, in due order.
-  const actions = input.actions.filter((a): a is CorrectiveActionRow & { dueDate: Date } => a.dueDate !== null);
-  actions.sort((a, b) => a.dueDate.getTime() - b.dueDate.getTime());
+  const actions = orderedBy(
+    input.actions.filter((a): a is CorrectiveActionRow & { dueDate: Date } => a.dueDate !== null),
+    (a) => a.dueDate.getTime(),
+  );
   const dues = Float64Array.from(actions, (a) => a.dueDate.getTime());
 
   return (period, asOf) => {
@@ -231,23 +253,20 @@ export function trendCalculator(input: TrendInput): (period: Period, asOf: Date)
     let meeting = 0;
     let measured = 0;
     let downtimeTotal = 0;
-    const raw: Array<[number, number]> = [];
     for (const system of availabilitySystems) {
-      raw.length = 0;
+      // The system's incidents come in start order, so the clipped starts do too: merging needs no
+      // sort (equal starts merge whatever their order), and nothing after a start >= min(P.to, T) counts.
+      let downtime = 0;
+      let curFrom = NaN;
+      let curTo = NaN;
       for (const f of system.incidents) {
-        if (f.start > t) continue;
+        if (f.start >= hi || f.start > t) break;
         const r = restored(f, t);
         const end = r === r ? r : t;
         if (end < f.start) continue;
         const a = Math.max(f.start, from);
         const b = Math.min(end, hi);
-        if (b > a) raw.push([a, b]);
-      }
-      raw.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      let downtime = 0;
-      let curFrom = NaN;
-      let curTo = NaN;
-      for (const [a, b] of raw) {
+        if (b <= a) continue;
         if (curFrom === curFrom && a <= curTo) curTo = Math.max(curTo, b);
         else {
           if (curFrom === curFrom) downtime += (curTo - curFrom) / MINUTE_MS;

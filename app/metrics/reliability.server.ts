@@ -42,7 +42,7 @@ import {
   type Severity,
   type SystemRow,
 } from "./reliability";
-import { trendCalculator } from "./reliability-trend";
+import { orderedBy, trendCalculator } from "./reliability-trend";
 
 /** Which systems count: active ones, optionally of one team, one tier or one system (shared/domain.md "Metrics"). */
 export interface ReliabilityScope {
@@ -487,8 +487,6 @@ function lowerBound(keys: readonly number[], value: number): number {
   return lo;
 }
 
-const byStart = (a: IncidentRow, b: IncidentRow) => a.startedAt.getTime() - b.startedAt.getTime();
-const byDue = (a: CorrectiveActionRow, b: CorrectiveActionRow) => (a.dueDate?.getTime() ?? -Infinity) - (b.dueDate?.getTime() ?? -Infinity);
 
 /**
  * Reads the rows (see the module comment for the windows) and computes the report.
@@ -574,10 +572,10 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
   const { period, asOf } = query;
   const measuredTo = new Date(Math.max(period.from.getTime(), Math.min(period.to.getTime(), asOf.getTime())));
   const inScope = scopeSystems(input.systems, query.scope);
-  const all = [...input.incidents].sort(byStart);
+  const all = orderedBy(input.incidents, (i) => i.startedAt.getTime());
   const scoped = incidentsInScope(all, inScope) as LoadedIncident[];
   const scopedIds = new Set(scoped.map((i) => i.id));
-  const windows = new Windows(all, scoped, [...input.actions].sort(byDue));
+  const windows = new Windows(all, scoped, orderedBy(input.actions, (a) => a.dueDate?.getTime() ?? -Infinity));
   const byId = new Map(input.incidents.map((i) => [i.id, i]));
   const incidentRefs: IncidentRef[] = [];
   const ref = (id: string): IncidentRef => {
