@@ -166,7 +166,8 @@ function packedOf(result: unknown): string {
 /**
  * Incidents with at least one affected system that started in [from, to), plus those that started
  * before `from` and were not restored (mitigated or resolved) by `ongoingAfter`, with their affected systems
- * as slugs, in no particular order. `id` is the incident number as a string (and `recurrenceOf` the linked incident's
+ * as slugs, in start order (ties by number as text: the order the metrics walk them, so nothing
+ * is re-sorted). `id` is the incident number as a string (and `recurrenceOf` the linked incident's
  * number); `title` is empty until {@link fillReferences}. `systemIds` limits to incidents
  * affecting one of those systems (omit for all).
  */
@@ -182,8 +183,9 @@ export async function loadIncidents(
   // One group per incident (incidents without an affected system cannot be in any scope and
   // are left out); joining and grouping is about twice as fast as a sub-select per row.
   const result = await db.execute(sql`
-    select string_agg(line, ';') as packed from (
-      select concat_ws(',', i.number, right(i.severity, 1),
+    select string_agg(line, ';' order by start_ms, number_text) as packed from (
+      select ${sql.raw(`(date_part('epoch', i.started_at) * 1000)::int8`)} as start_ms, i.number::text collate "C" as number_text,
+        concat_ws(',', i.number, right(i.severity, 1),
           ${sql.raw(ms("i.started_at"))}, ${sql.raw(ms("i.detected_at"))}, ${sql.raw(ms("i.acknowledged_at"))},
           ${sql.raw(ms("i.mitigated_at"))}, ${sql.raw(ms("i.resolved_at"))},
           case when i.customer_impact then '1' else '0' end, i.root_cause_category,
@@ -225,7 +227,7 @@ const STATUS_BY_LETTER: Record<string, CorrectiveActionRow["status"]> = { o: "op
  * Corrective actions whose source (incident, drill's plan, inspection) touches one of `systemIds`,
  * due in [dueFrom, dueTo) or still open (`open`/`in_progress`) and due before `openDueBefore`. Actions due from `detailFrom` on, and open ones, carry their id (title, owner
  * and source come with {@link fillReferences}); the others only feed trend figures and get a
- * placeholder id ("~<n>"). In no particular order.
+ * placeholder id ("~<n>"). In due-date order.
  */
 export async function loadActions(
   db: Database,
@@ -236,7 +238,7 @@ export async function loadActions(
   const result = await db.execute(sql`
     select string_agg(concat_ws(',', ca.due_date - date '1970-01-01', left(ca.status, 1), ${sql.raw(ms("ca.closed_at"))},
         case when ca.due_date >= ${window.detailFrom}::date or ca.status in ('open', 'in_progress') then ca.id::text else '' end),
-      ';') as packed
+      ';' order by ca.due_date) as packed
     from corrective_actions ca
     where ((ca.due_date >= ${window.dueFrom}::date and ca.due_date < ${window.dueTo}::date)
         or (ca.status in ('open', 'in_progress') and ca.due_date < ${window.openDueBefore}::date))
