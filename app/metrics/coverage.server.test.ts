@@ -122,12 +122,11 @@ describe("coverageReport on the fixture (hand-checked)", () => {
     // alpha has 4 inspections up to 22 Nov, the day's input holds only the one that counts.
     expect(all.inspections.filter((i) => i.systemSlug === "cov-alpha")).toHaveLength(4);
     expect(last.inspections.filter((i) => i.systemSlug === "cov-alpha").map((i) => i.id)).toEqual(["00000000-0000-4000-8000-000000001003"]);
-    // plan-core: 6 drills in all; as of 22 Nov its latest passed/partial drill (1 Aug) and its first drill.
+    // plan-core: 6 drills in all; as of 22 Nov only its latest passed/partial drill (1 Aug). plan-ledger
+    // has failed drills only: one of them stands for "drilled, but nothing counts".
     expect(all.drills.filter((d) => d.planSlug === "cov/plan-core")).toHaveLength(6);
-    expect(last.drills.filter((d) => d.planSlug === "cov/plan-core").map((d) => d.id)).toEqual([
-      "00000000-0000-4000-8000-000000000005",
-      "00000000-0000-4000-8000-000000000001",
-    ]);
+    expect(last.drills.filter((d) => d.planSlug === "cov/plan-core").map((d) => d.id)).toEqual(["00000000-0000-4000-8000-000000000005"]);
+    expect(last.drills.filter((d) => d.planSlug === "cov/plan-ledger").map((d) => d.outcome)).toEqual(["failed"]);
     expect(last.plans.every((p) => p.revisions?.length === 1)).toBe(true);
     // As of 31 Dec 2025 (the first trend day), plan-ledger and plan-new did not exist yet (plan-old
     // was archived only in August 2026); as of 31 Oct 2026 plan-old is archived and plan-ledger published.

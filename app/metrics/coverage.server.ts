@@ -238,71 +238,151 @@ const documentsQuery = (db: Database) =>
 /** Inspections are read in this many slices in parallel (PostgreSQL uses a connection per slice). */
 const INSPECTION_SLICES = 2;
 
+/** What the pre-aggregating queries return (see `loadAggregatedRows`). */
+interface AggregatedRows {
+  /** Plans and runbooks with their current revision's creation time and linked systems. */
+  documents: DocumentSqlRow[];
+  /** Every revision of a plan or runbook; `bucket` = the number of days when created after the last day. */
+  revisions: RevisionSqlRow[];
+  /** The latest review of each plan per bucket. */
+  reviews: ReviewSqlRow[];
+  /** Plan id -> buckets (ascending) and the UTC day of the latest passed/partial drill in each. */
+  countingDays: Map<string, { buckets: number[]; days: number[] }>;
+  /**
+   * Plan id -> its latest passed/partial drill as of the last day (the newest, ties by smallest id),
+   * or, when it has none, its latest drill of any outcome (which only tells that it was drilled).
+   */
+  lastDrills: DrillSqlRow[];
+  /** Per system in scope: the UTC day of its latest inspection as of each earlier day (null: none), and its latest inspection as of the last day. */
+  inspections: Array<{ system_slug: string; days: Array<number | null>; last: InspectionSqlRow | null }>;
+}
+
+/** `json_agg` of `row` (a `json_build_array`) over `from`, as text, parsed once in JS (see `jsonRows`). */
+async function jsonTuples<T>(db: Database, row: SQL, from: SQL): Promise<T[]> {
+  const [result] = rowsOf<{ rows: string | null }>(await db.execute(sql`select json_agg(${row})::text as rows ${from}`));
+  return result?.rows ? (JSON.parse(result.rows) as T[]) : [];
+}
+
 /**
  * The pre-aggregated rows for the as-of days `days` (ascending; see the module comment), reading
- * inspections only for the systems with ids `inspectedSystemIds` (the systems in scope).
+ * inspections only for the systems with ids `inspectedSystemIds` (the systems in scope). Each query
+ * returns one JSON text of arrays (no keys, no per-row decoding) and the past days' drills and
+ * inspections as UTC day numbers, which is all their figures need.
  */
-async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds: number[]): Promise<CoverageRows> {
+async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds: number[]): Promise<AggregatedRows> {
   // Day k covers everything before the midnight that ends it.
-  const cutoffs = timestampArray(days.map((d) => new Date((utcDay(d) + 1) * DAY_MS)));
-  const cut = sql`${cutoffs}::timestamptz[]`;
-  const last = new Date((utcDay(days[days.length - 1]!) + 1) * DAY_MS).toISOString();
+  const cutoffDates = days.map((d) => new Date((utcDay(d) + 1) * DAY_MS));
+  const cut = sql`${timestampArray(cutoffDates)}::timestamptz[]`;
+  const pastCut = sql`${timestampArray(cutoffDates.slice(0, -1))}::timestamptz[]`;
+  const last = sql`${cutoffDates[cutoffDates.length - 1]!.toISOString()}::timestamptz`;
+  const dayOf = (column: SQL) => sql`floor(extract(epoch from ${column}) / 86400)::int`;
   const sliceSize = Math.max(1, Math.ceil(inspectedSystemIds.length / INSPECTION_SLICES));
   const slices: number[][] = [];
   for (let i = 0; i < inspectedSystemIds.length; i += sliceSize) slices.push(inspectedSystemIds.slice(i, i + sliceSize));
 
-  const [documents, revisions, reviews, counting, first, ...inspections] = await Promise.all([
-    documentsQuery(db),
-    jsonRows<RevisionSqlRow>(db, sql`
-      select distinct on (x.document_id, x.bucket) x.document_id, x.number, x.created_ms, x.bucket,
-             r.metadata->>'status' as status, r.metadata->'systems' as systems
-      from (
-        select r.document_id, r.number, ${epochMs(sql`r.created_at`)} as created_ms, width_bucket(r.created_at, ${cut}) as bucket
-        from revisions r join documents d on d.id = r.document_id
-        where d.kind in ('contingency_plan', 'runbook') and r.created_at < ${last}::timestamptz
-      ) x
-      join revisions r on r.document_id = x.document_id and r.number = x.number
-      order by x.document_id, x.bucket, x.number desc`),
-    jsonRows<ReviewSqlRow>(db, sql`
-      select x.document_id, ${epochMs(sql`max(x.reviewed_at)`)} as reviewed_ms, x.bucket
-      from (
-        select document_id, reviewed_at, width_bucket(reviewed_at, ${cut}) as bucket
-        from plan_reviews
-        where reviewed_at < ${last}::timestamptz
-      ) x
-      group by x.document_id, x.bucket`),
-    jsonRows<DrillSqlRow>(db, sql`
-      select distinct on (x.plan_document_id, x.bucket)
-             x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)} as held_ms, x.type, x.outcome, x.bucket
-      from (
-        select id, plan_document_id, plan_revision, held_at, type, outcome, width_bucket(held_at, ${cut}) as bucket
-        from drills
-        where held_at < ${last}::timestamptz and outcome in ('passed', 'partial')
-      ) x
-      order by x.plan_document_id, x.bucket, x.held_at desc, x.id`),
-    jsonRows<DrillSqlRow>(db, sql`
-      select distinct on (plan_document_id)
-             id, plan_document_id, plan_revision, ${epochMs(sql`held_at`)} as held_ms, type, outcome,
-             width_bucket(held_at, ${cut}) as bucket
-      from drills
-      where held_at < ${last}::timestamptz
-      order by plan_document_id, held_at, id`),
+  type DocumentTuple = [string, DocumentSqlRow["kind"], string, string, DocumentStatus, number, string | null];
+  type RevisionTuple = [string, number, number, number, DocumentStatus | null, string[] | null];
+  type DrillTuple = [string, string, number, number, DrillType, DrillOutcome];
+  type InspectionTuple = [string, Array<number | null>, string | null, number | null, InspectionResult | null];
+
+  const [documents, revisions, reviews, counting, lastDrills, ...inspections] = await Promise.all([
+    jsonTuples<DocumentTuple>(
+      db,
+      sql`json_build_array(d.id, d.kind, d.slug, d.title, d.status, d.current_revision, d.last_reviewed::text)`,
+      sql`from documents d where d.kind in ('contingency_plan', 'runbook')`,
+    ),
+    jsonTuples<RevisionTuple>(
+      db,
+      sql`json_build_array(r.document_id, r.number, ${epochMs(sql`r.created_at`)}, width_bucket(r.created_at, ${cut}),
+                           r.metadata->>'status', r.metadata->'systems')`,
+      sql`from revisions r join documents d on d.id = r.document_id where d.kind in ('contingency_plan', 'runbook')`,
+    ),
+    jsonTuples<[string, number, number]>(
+      db,
+      sql`json_build_array(x.document_id, x.bucket, ${epochMs(sql`x.reviewed_at`)})`,
+      sql`from (
+            select document_id, width_bucket(reviewed_at, ${cut}) as bucket, max(reviewed_at) as reviewed_at
+            from plan_reviews where reviewed_at < ${last} group by 1, 2
+          ) x`,
+    ),
+    jsonTuples<[string, number[], number[]]>(
+      db,
+      sql`json_build_array(y.plan_document_id, y.buckets, y.days)`,
+      sql`from (
+            select x.plan_document_id, array_agg(x.bucket order by x.bucket) as buckets, array_agg(x.day order by x.bucket) as days
+            from (
+              select plan_document_id, width_bucket(held_at, ${cut}) as bucket, ${dayOf(sql`max(held_at)`)} as day
+              from drills where held_at < ${last} and outcome in ('passed', 'partial') group by 1, 2
+            ) x
+            group by x.plan_document_id
+          ) y`,
+    ),
+    jsonTuples<DrillTuple>(
+      db,
+      sql`json_build_array(x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)}, x.type, x.outcome)`,
+      sql`from (
+            select distinct on (plan_document_id) id, plan_document_id, plan_revision, held_at, type, outcome
+            from drills where held_at < ${last}
+            order by plan_document_id, outcome in ('passed', 'partial') desc, held_at desc, id
+          ) x`,
+    ),
     ...slices.map((ids) =>
-      jsonRows<InspectionSqlRow>(db, sql`
-        select i.id, s.slug as system_slug, ${epochMs(sql`i.inspected_at`)} as inspected_ms, i.result, (c.k - 1)::int as bucket
-        from systems s
-        cross join unnest(${cut}) with ordinality as c(cutoff, k)
-        cross join lateral (
-          select id, inspected_at, result from inspections
-          where system_id = s.id and inspected_at < c.cutoff
-          order by inspected_at desc, id
-          limit 1
-        ) i
-        where s.id = any(${`{${ids.join(",")}}`}::int[])`),
+      jsonTuples<InspectionTuple>(
+        db,
+        sql`json_build_array(s.slug,
+              (select json_agg((select ${dayOf(sql`i.inspected_at`)} from inspections i
+                                where i.system_id = s.id and i.inspected_at < c.cutoff
+                                order by i.inspected_at desc limit 1) order by c.k)
+               from unnest(${pastCut}) with ordinality as c(cutoff, k)),
+              l.id, ${epochMs(sql`l.inspected_at`)}, l.result)`,
+        sql`from systems s
+            left join lateral (
+              select id, inspected_at, result from inspections
+              where system_id = s.id and inspected_at < ${last}
+              order by inspected_at desc, id
+              limit 1
+            ) l on true
+            where s.id = any(${`{${ids.join(",")}}`}::int[])`,
+      ),
     ),
   ]);
-  for (const d of first) d.first = true;
-  return { documents, revisions, reviews, drills: [...counting, ...first], inspections: inspections.flat() };
+
+  const revisionRows = revisions.map(([document_id, number, created_ms, bucket, status, systems]): RevisionSqlRow => ({
+    document_id,
+    number,
+    created_ms,
+    bucket,
+    status,
+    systems,
+  }));
+  const current = new Map<string, RevisionSqlRow>();
+  const currentNumber = new Map(documents.map((d) => [d[0], d[5]]));
+  for (const r of revisionRows) if (currentNumber.get(r.document_id) === r.number) current.set(r.document_id, r);
+  const documentRows: DocumentSqlRow[] = [];
+  for (const [id, kind, slug, title, status, current_revision, last_reviewed] of documents) {
+    const r = current.get(id);
+    if (!r) continue; // no current revision row: the document cannot be read (as the join of loadAllCoverageRows)
+    documentRows.push({ id, kind, slug, title, status, current_revision, last_reviewed, revised_ms: r.created_ms, systems: r.systems });
+  }
+  return {
+    documents: documentRows,
+    revisions: revisionRows,
+    reviews: reviews.map(([document_id, bucket, reviewed_ms]) => ({ document_id, bucket, reviewed_ms })),
+    countingDays: new Map(counting.map(([plan, buckets, dayList]) => [plan, { buckets, days: dayList }])),
+    lastDrills: lastDrills.map(([id, plan_document_id, plan_revision, held_ms, type, outcome]) => ({
+      id,
+      plan_document_id,
+      plan_revision,
+      held_ms,
+      type,
+      outcome,
+    })),
+    inspections: inspections.flat().map(([system_slug, dayList, id, inspected_ms, result]) => ({
+      system_slug,
+      days: dayList ?? [],
+      last: id === null ? null : { id, system_slug, inspected_ms: inspected_ms!, result: result! },
+    })),
+  };
 }
 
 /**
@@ -468,17 +548,13 @@ export interface CoverageDayInputs {
  * input that gives that day's metrics, shortfalls and matrix) and, for each earlier day, the facts its
  * figures need (`CoverageFacts`, UTC day numbers, no Date objects).
  */
-function toDayInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: CoverageScope, days: Date[]): CoverageDayInputs {
+function toDayInputs(catalog: CoverageCatalog, rows: AggregatedRows, scope: CoverageScope, days: Date[]): CoverageDayInputs {
   const dayCount = days.length;
   const lastDay = dayCount - 1;
   const dayNumbers = days.map(utcDay);
   const revisionsByDoc = groupBy(rows.revisions, (r) => r.document_id);
   const reviewsByDoc = groupBy(rows.reviews, (r) => r.document_id);
-  const countingByPlan = groupBy(
-    rows.drills.filter((d) => !d.first),
-    (d) => d.plan_document_id,
-  );
-  const firstByPlan = new Map(rows.drills.filter((d) => d.first).map((d) => [d.plan_document_id, d]));
+  const lastDrillByPlan = new Map(rows.lastDrills.map((d) => [d.plan_document_id, d]));
   const byNumber = (a: RevisionSqlRow, b: RevisionSqlRow) => a.number > b.number;
 
   const trend = Array.from({ length: lastDay }, () => ({
@@ -502,7 +578,20 @@ function toDayInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: Covera
       continue;
     }
     const reviews = winnersByDay(reviewsByDoc.get(d.id), dayCount, (a, b) => a.reviewed_ms > b.reviewed_ms);
-    const counting = winnersByDay(countingByPlan.get(d.id), dayCount, (a, b) => a.held_ms > b.held_ms);
+    // The day of the latest passed/partial drill as of each past day (buckets ascending, so a running max).
+    const countingDays = new Array<number | null>(lastDay).fill(null);
+    const counted = rows.countingDays.get(d.id);
+    if (counted) {
+      let j = 0;
+      let latest: number | null = null;
+      for (let k = 0; k < lastDay; k++) {
+        while (j < counted.buckets.length && counted.buckets[j]! <= k) {
+          if (latest === null || counted.days[j]! > latest) latest = counted.days[j]!;
+          j++;
+        }
+        countingDays[k] = latest;
+      }
+    }
     const documentReviewDay = d.last_reviewed ? dayOfMs(Date.parse(`${d.last_reviewed}T00:00:00Z`)) : null;
     for (let k = 0; k < lastDay; k++) {
       const r = revisions[k];
@@ -511,29 +600,28 @@ function toDayInputs(catalog: CoverageCatalog, rows: CoverageRows, scope: Covera
       const review = reviews[k];
       let reviewDay = review ? dayOfMs(review.reviewed_ms) : null;
       if (documentReviewDay !== null && documentReviewDay <= today && (reviewDay === null || documentReviewDay > reviewDay)) reviewDay = documentReviewDay;
-      const drill = counting[k];
       trend[k]!.plans.push({
         slug: d.slug,
         systems: Array.isArray(r.systems) ? r.systems : docSystems,
         evidenceDay: reviewDay ?? dayOfMs(r.created_ms),
-        lastDrillDay: drill ? dayOfMs(drill.held_ms) : null,
+        lastDrillDay: countingDays[k]!,
       });
     }
     const r = revisions[lastDay];
     if (!r) continue; // the plan did not exist yet as of the last day
     const review = reviews[lastDay];
     plans.push(planRow(planBase(d), [revisionRow(r)], review ? [toDate(review.reviewed_ms)] : []));
-    const drill = counting[lastDay];
+    // The latest counting drill, or a failed one that only tells the plan was drilled.
+    const drill = lastDrillByPlan.get(d.id);
     if (drill) drills.push(drillRow(drill, d.slug));
-    // The first drill only tells that the plan was drilled by the last day (it may be the same drill).
-    const first = firstByPlan.get(d.id);
-    if (first && first.id !== drill?.id) drills.push(drillRow(first, d.slug));
   }
   const inspections: InspectionRow[] = [];
   for (const i of rows.inspections) {
-    const k = i.bucket ?? 0;
-    if (k === lastDay) inspections.push(inspectionRow(i));
-    else trend[k]?.inspectionDays.set(i.system_slug, dayOfMs(i.inspected_ms));
+    if (i.last) inspections.push(inspectionRow(i.last));
+    for (let k = 0; k < lastDay; k++) {
+      const day = i.days[k];
+      if (day !== null && day !== undefined) trend[k]!.inspectionDays.set(i.system_slug, day);
+    }
   }
   return { input: { systems: catalog.systems, plans, drills, inspections, runbooks, scope }, trend };
 }
