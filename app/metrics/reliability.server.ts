@@ -72,6 +72,12 @@ export interface ReliabilityInput {
   systems: CatalogSystem[];
   incidents: LoadedIncident[];
   actions: LoadedAction[];
+  /**
+   * Corrective-action closure of each trend month counted in SQL ({@link actionClosureCounts}),
+   * by month label; when present, `actions` only cover the report's period and the trend takes
+   * its closure figures from here.
+   */
+  trendClosure?: Map<string, ClosureCounts>;
 }
 
 /** An incident as referenced next to a figure. */
@@ -223,6 +229,61 @@ export async function loadIncidents(
 
 const STATUS_BY_LETTER: Record<string, CorrectiveActionRow["status"]> = { o: "open", i: "in_progress", d: "done", w: "wont_do" };
 
+/** `ca` (corrective_actions) has a source (incident, drill's plan, inspection) touching one of `systemIds`. */
+function actionInScope(systemIds: readonly number[]) {
+  const ids = intArray(systemIds);
+  return sql`(ca.incident_id in (select x.incident_id from incident_systems x where x.system_id = any(${ids}::int[]))
+        or ca.drill_id in (select d.id from drills d join document_systems ds on ds.document_id = d.plan_document_id
+                           where ds.system_id = any(${ids}::int[]))
+        or ca.inspection_id in (select n.id from inspections n where n.system_id = any(${ids}::int[])))`;
+}
+
+/** On-time and late counts of corrective-action closure for one period as of T (the numerator and the rest of the denominator). */
+export interface ClosureCounts {
+  onTime: number;
+  late: number;
+}
+
+/**
+ * Corrective-action closure counts (shared/domain.md "Metrics" 8) for several periods, each as of
+ * its own T, counted in SQL over the actions in scope (source touching one of `systemIds`): the
+ * same numerator and denominator as `actionClosure` (./reliability.ts) over the rows
+ * {@link loadActions} reads, so the trend does not read 12 months of actions:
+ * - due day d (UTC date) is in [from, to) when d's midnight is; the day ends at (d + 1) midnight;
+ * - as of T, an action closed after T is open; `wont_do` (closed by T) is out; `done` by T counts
+ *   at once, on time when closed before its due day ends, else late; an open one is late once its
+ *   due day has ended (before that it is not yet due and out).
+ * Times are compared in whole milliseconds, as the loader reads them. One query for all periods;
+ * results in the order of `periods`.
+ */
+export async function actionClosureCounts(
+  db: Database,
+  periods: ReadonlyArray<{ period: Period; asOf: Date }>,
+  systemIds: readonly number[],
+): Promise<ClosureCounts[]> {
+  if (periods.length === 0) return [];
+  const none = periods.map(() => ({ onTime: 0, late: 0 }));
+  if (systemIds.length === 0) return none;
+  // Due day d (days since 1970-01-01) is in [from, to) exactly when d >= ceil(from / day) and d < ceil(to / day).
+  const fromDays = periods.map((p) => Math.ceil(p.period.from.getTime() / DAY_MS));
+  const toDays = periods.map((p) => Math.ceil(p.period.to.getTime() / DAY_MS));
+  const asOfs = periods.map((p) => p.asOf.getTime());
+  const result = await db.execute(sql`
+    select m.k::int as k,
+      count(*) filter (where ca.status = 'done' and x.c <= m.t and x.c < (x.d + 1) * 86400000::int8)::int as on_time,
+      count(*) filter (where (ca.status = 'done' and x.c <= m.t and x.c >= (x.d + 1) * 86400000::int8)
+        or ((ca.status in ('open', 'in_progress') or x.c > m.t) and (x.d + 1) * 86400000::int8 <= m.t))::int as late
+    from unnest(${intArray(fromDays)}::int[], ${intArray(toDays)}::int[], ${intArray(asOfs)}::int8[]) with ordinality as m(f, u, t, k)
+    join corrective_actions ca on ca.due_date >= date '1970-01-01' + m.f and ca.due_date < date '1970-01-01' + m.u
+    cross join lateral (select (ca.due_date - date '1970-01-01')::int8 as d, ${sql.raw(`(date_part('epoch', ca.closed_at) * 1000)::int8`)} as c) x
+    where ${actionInScope(systemIds)}
+    group by m.k`);
+  for (const row of rowsOf<{ k: number; on_time: number; late: number }>(result)) {
+    none[Number(row.k) - 1] = { onTime: Number(row.on_time), late: Number(row.late) };
+  }
+  return none;
+}
+
 /**
  * Corrective actions whose source (incident, drill's plan, inspection) touches one of `systemIds`,
  * due in [dueFrom, dueTo) or still open (`open`/`in_progress`) and due before `openDueBefore`. Actions due from `detailFrom` on, and open ones, carry their id (title, owner
@@ -234,7 +295,6 @@ export async function loadActions(
   window: { dueFrom: string; dueTo: string; openDueBefore: string; detailFrom: string },
   systemIds: readonly number[],
 ): Promise<LoadedAction[]> {
-  const ids = intArray(systemIds);
   const result = await db.execute(sql`
     select string_agg(concat_ws(',', ca.due_date - date '1970-01-01', left(ca.status, 1), ${sql.raw(ms("ca.closed_at"))},
         case when ca.due_date >= ${window.detailFrom}::date or ca.status in ('open', 'in_progress') then ca.id::text else '' end),
@@ -242,10 +302,7 @@ export async function loadActions(
     from corrective_actions ca
     where ((ca.due_date >= ${window.dueFrom}::date and ca.due_date < ${window.dueTo}::date)
         or (ca.status in ('open', 'in_progress') and ca.due_date < ${window.openDueBefore}::date))
-      and (ca.incident_id in (select x.incident_id from incident_systems x where x.system_id = any(${ids}::int[]))
-        or ca.drill_id in (select d.id from drills d join document_systems ds on ds.document_id = d.plan_document_id
-                           where ds.system_id = any(${ids}::int[]))
-        or ca.inspection_id in (select n.id from inspections n where n.system_id = any(${ids}::int[])))`);
+      and ${actionInScope(systemIds)}`);
   const packed = packedOf(result);
   if (!packed) return [];
   return packed.split(";").map((line, k) => {
@@ -536,7 +593,10 @@ export async function loadReliabilityInput(db: Database, query: ReportQuery): Pr
   // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
   // resolution effectiveness (Metrics 9); the trend's months run up to T.
   const latest = new Date(Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0));
-  const [incidents, actions] = await Promise.all([
+  // The trend's closure figures are counted in SQL (actionClosureCounts), so actions are read for the period only.
+  const months = query.trends ? monthlyTrend((p, t) => ({ period: p, asOf: t }), asOf, { months: 12, timeZone: query.timeZone }) : [];
+  const actionsFrom = query.trends ? period.from : earliest;
+  const [incidents, actions, closure] = await Promise.all([
     loadIncidents(
       db,
       { from: new Date(earliest.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS), to: latest, ongoingAfter: earliest },
@@ -547,15 +607,21 @@ export async function loadReliabilityInput(db: Database, query: ReportQuery): Pr
       : loadActions(
           db,
           {
-            dueFrom: utcDay(new Date(earliest.getTime() - DAY_MS)),
-            dueTo: utcDay(new Date(Math.max(period.to.getTime(), query.trends ? asOf.getTime() : 0) + DAY_MS)),
+            dueFrom: utcDay(new Date(actionsFrom.getTime() - DAY_MS)),
+            dueTo: utcDay(new Date(period.to.getTime() + DAY_MS)),
             openDueBefore: utcDay(new Date(asOf.getTime() + DAY_MS)),
             detailFrom: utcDay(new Date(period.from.getTime() - DAY_MS)),
           },
           inScope.map((s) => s.id),
         ),
+    actionClosureCounts(
+      db,
+      months.map((m) => m.result),
+      inScope.map((s) => s.id),
+    ),
   ]);
-  return { systems, incidents, actions };
+  if (!query.trends) return { systems, incidents, actions };
+  return { systems, incidents, actions, trendClosure: new Map(months.map((m, k) => [m.month, closure[k]])) };
 }
 
 /**
@@ -749,8 +815,14 @@ function actionRefFactory(actions: readonly LoadedAction[]) {
  * functions over the same rows, without building their item lists 12 times.
  */
 function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], scopedIds: Set<string>, query: ReportQuery): TrendRow[] {
-  const calculate = trendCalculator({ incidents: input.incidents, scoped: scopedIds, systems: input.systems, scopeSystems: inScope, actions: input.actions });
-  return monthlyTrend(calculate, query.asOf, { months: 12, timeZone: query.timeZone }).map((point) => ({ month: point.month, ...point.result }));
+  const counted = input.trendClosure;
+  const calculate = trendCalculator({ incidents: input.incidents, scoped: scopedIds, systems: input.systems, scopeSystems: inScope, actions: counted ? [] : input.actions });
+  return monthlyTrend(calculate, query.asOf, { months: 12, timeZone: query.timeZone }).map((point) => {
+    const closure = counted?.get(point.month);
+    if (counted && !closure) throw new Error(`No corrective-action closure counts were read for ${point.month}: load the input with the same query.`);
+    const actionClosure = closure ? (closure.onTime + closure.late === 0 ? null : closure.onTime / (closure.onTime + closure.late)) : point.result.actionClosure;
+    return { month: point.month, ...point.result, actionClosure };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
