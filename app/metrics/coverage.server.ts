@@ -236,7 +236,7 @@ const documentsQuery = (db: Database) =>
     where d.kind in ('contingency_plan', 'runbook')`);
 
 /** Inspections are read in this many slices in parallel (PostgreSQL uses a connection per slice). */
-const INSPECTION_SLICES = 2;
+const INSPECTION_SLICES = 4;
 
 /** What the pre-aggregating queries return (see `loadAggregatedRows`). */
 interface AggregatedRows {
@@ -305,9 +305,12 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
             from plan_reviews where reviewed_at < ${last} group by 1, 2
           ) x`,
     ),
-    jsonTuples<[string, number[], number[]]>(
-      db,
-      sql`json_build_array(y.plan_document_id, y.buckets, y.days)`,
+    // Only the past days' figures read these (none without a trend).
+    days.length === 1
+      ? Promise.resolve([] as Array<[string, number[], number[]]>)
+      : jsonTuples<[string, number[], number[]]>(
+          db,
+          sql`json_build_array(y.plan_document_id, y.buckets, y.days)`,
       sql`from (
             select x.plan_document_id, array_agg(x.bucket order by x.bucket) as buckets, array_agg(x.day order by x.bucket) as days
             from (
@@ -316,7 +319,7 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
             ) x
             group by x.plan_document_id
           ) y`,
-    ),
+        ),
     jsonTuples<DrillTuple>(
       db,
       sql`json_build_array(x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)}, x.type, x.outcome)`,
