@@ -16,6 +16,7 @@ import {
   getReliabilityReport,
   loadCatalogSystems,
   systemQuarterAvailability,
+  type CatalogSystem,
   type RatioFigure,
   type ReliabilityReport,
   type ReliabilityScope,
@@ -46,8 +47,9 @@ export interface ScopeOptions {
   systems: Array<{ slug: string; name: string; tier: number }>;
 }
 
-export async function scopeOptions(db: Database): Promise<ScopeOptions> {
-  const systems = await loadCatalogSystems(db);
+/** `systems`: the catalog if already read with loadCatalogSystems. */
+export async function scopeOptions(db: Database, catalog?: CatalogSystem[]): Promise<ScopeOptions> {
+  const systems = catalog ?? (await loadCatalogSystems(db));
   const teams = new Map<string, string>();
   for (const s of systems) if (s.ownerTeam) teams.set(s.ownerTeam, s.ownerTeamName ?? s.ownerTeam);
   return {
@@ -193,13 +195,14 @@ export async function reliabilityPageData(
   | { ok: true; data: ReliabilityPageData; options: ScopeOptions }
   | { ok: false; parameter: string; error: string; values: ReliabilityFormValues; options: ScopeOptions }
 > {
-  const options = await scopeOptions(db);
+  const catalog = await loadCatalogSystems(db);
+  const options = await scopeOptions(db, catalog);
   const parsed = parseReliabilityParams(request.searchParams, request.now, request.timeZone, options);
   if (!parsed.ok) return { ...parsed, options };
   const report = await getReliabilityReport(
     db,
     { period: parsed.period, scope: parsed.scope, asOf: request.now, timeZone: request.timeZone, trends: true },
-    { fill: "none" },
+    { fill: "none", systems: catalog },
   );
   const trend = report.trend ?? [];
   const lean = (table: ReliabilityReport["mttd"]) =>
