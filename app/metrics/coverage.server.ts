@@ -598,6 +598,7 @@ function toDayInputs(catalog: CoverageCatalog, rows: AggregatedRows, scope: Cove
       }
     }
     const documentReviewDay = d.last_reviewed ? dayOfMs(Date.parse(`${d.last_reviewed}T00:00:00Z`)) : null;
+    let previous: PlanFacts | null = null;
     for (let k = 0; k < lastDay; k++) {
       const r = revisions[k];
       if (!r || (r.status ?? d.status) !== "published") continue;
@@ -605,12 +606,14 @@ function toDayInputs(catalog: CoverageCatalog, rows: AggregatedRows, scope: Cove
       const review = reviews[k];
       let reviewDay = review ? dayOfMs(review.reviewed_ms) : null;
       if (documentReviewDay !== null && documentReviewDay <= today && (reviewDay === null || documentReviewDay > reviewDay)) reviewDay = documentReviewDay;
-      trend[k]!.plans.push({
-        slug: d.slug,
-        systems: Array.isArray(r.systems) ? r.systems : docSystems,
-        evidenceDay: reviewDay ?? dayOfMs(r.created_ms),
-        lastDrillDay: countingDays[k]!,
-      });
+      const systems = Array.isArray(r.systems) ? r.systems : docSystems;
+      const evidenceDay = reviewDay ?? dayOfMs(r.created_ms);
+      const lastDrillDay = countingDays[k]!;
+      // Facts are values: a plan that did not change between two days gives the same object to both.
+      if (!previous || previous.systems !== systems || previous.evidenceDay !== evidenceDay || previous.lastDrillDay !== lastDrillDay) {
+        previous = { slug: d.slug, systems, evidenceDay, lastDrillDay };
+      }
+      trend[k]!.plans.push(previous);
     }
     const r = revisions[lastDay];
     if (!r) continue; // the plan did not exist yet as of the last day
