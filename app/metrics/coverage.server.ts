@@ -9,17 +9,24 @@
  * - per plan, the latest review on or before T;
  * - per plan, the latest `passed`/`partial` drill on or before T, and whether any drill exists by T;
  * - per system, the latest inspection on or before T.
- * So instead of every row, SQL returns for each of those the row that wins as of each day: rows are
- * put into "buckets" between consecutive as-of days with `width_bucket(ts, cutoffs)` (bucket b holds
- * rows visible from the b-th as-of day on) and one winner per bucket is kept with `DISTINCT ON`
- * (the winner of day k is then the best of buckets 0..k, which the formula finds itself); the
- * earliest drill of each plan stands for "a drill exists by T"; inspections, the big table, are read
- * with one index probe per (system in scope, as-of day) through `LATERAL ... LIMIT 1`. Feeding the
- * formulas these rows gives the same figures as feeding them every row (`coverage.server.test.ts`
- * proves it on a fixture), provided ties are broken the same way: rows are fed oldest first, ties by
- * id, and the SQL keeps the newest row with the smallest id, which is the one the formulas pick.
- * (Times are compared in milliseconds in JS and in microseconds in SQL; two rows of one plan or system
- * within the same millisecond could pick differently, which no form, API or import produces.)
+ * So instead of every row, SQL returns only those, put into "buckets" between consecutive as-of days
+ * with `width_bucket(ts, cutoffs)` (bucket b holds rows visible from the b-th as-of day on; the
+ * winner of day k is the best of buckets 0..k, found in JS):
+ * - documents and all their revisions (a few per document), reviews as the latest per bucket;
+ * - for the as-of day, each plan's latest `passed`/`partial` drill (or, when it has none, one failed
+ *   drill, which only tells that it was drilled) and each system's latest inspection, as full rows;
+ * - for the earlier (trend) days, only UTC day numbers: the day of the latest counting drill per
+ *   plan and bucket, and per system the day of its latest inspection as of each day (one index
+ *   probe per system and day, `LIMIT 1` on `inspections_system_latest_idx`).
+ * The as-of day becomes a small `CoverageInput` for the full formulas (shortfalls, items, matrix);
+ * each earlier day becomes `CoverageFacts` for `figuresFromFacts` (figures only, the trend needs no
+ * more). Each query returns one `json_agg` text of arrays, parsed with one `JSON.parse`: decoding
+ * tens of thousands of rows one by one cost more than the queries. Feeding the formulas these rows
+ * gives the same figures as feeding them every row (`coverage.server.test.ts` proves it on a
+ * fixture), provided ties are broken the same way: the SQL keeps the newest row with the smallest
+ * id, which is the one the formulas pick. (Times are compared in milliseconds in JS and in
+ * microseconds in SQL; two rows of one plan or system within the same millisecond could pick
+ * differently, which no form, API or import produces.)
  *
  * **Snapshot.** On PostgreSQL the queries run in parallel on pooled connections, not in one
  * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
