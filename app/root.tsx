@@ -51,6 +51,11 @@ function SiteHeader() {
   const q = location.pathname === "/search" ? new URLSearchParams(location.search).get("q") ?? "" : "";
 
   useEffect(() => {
+    // Marks the page as interactive (keyboard shortcuts, enhanced forms work from here on).
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
+
+  useEffect(() => {
     // Remember the browser's time zone so the server renders times in it from the next request on.
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone && root && zone !== root.timeZone) {

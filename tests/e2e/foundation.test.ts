@@ -152,6 +152,8 @@ describe("pages in Chromium", () => {
   it("searches from the home page with '/', shows results and opens the runbook", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/systems`);
+    // The "/" shortcut is a React effect: wait until the page is hydrated before pressing it.
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     await page.keyboard.press("/");
     await page.keyboard.type("KubePodCrashLoping");
     await page.keyboard.press("Enter");

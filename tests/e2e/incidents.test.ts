@@ -129,6 +129,8 @@ describe("an on-call engineer", () => {
 
     // Close it inline in the corrective-action list.
     await page.goto(`${server.url}/actions?owner=${encodeURIComponent(OWNER)}&status=open&status=in_progress&status=done&status=wont_do`);
+    // The in-place edit is a fetcher form: wait for hydration so it does not fall back to a full POST.
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     const row = page.locator("tr", { hasText: "Alert on SWIFT queue growth rate" });
     await row.locator('select[name="status"]').selectOption("done");
     await row.getByRole("button", { name: "Save" }).click();
