@@ -17,7 +17,7 @@ import { parse as parseYaml } from "yaml";
 import type { Executor } from "../../db/client";
 import { drills, inspections, type Drill, type Inspection } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
-import { insertCorrectiveActions } from "../corrective-actions/actions.server";
+import { insertCorrectiveActionsInBulk } from "../corrective-actions/actions.server";
 import type { ImportProblem } from "../docs/import.server";
 import { actionTitlesBySource, drillDifferences, inspectionDifferences } from "./continuity.server";
 import { drillInput, inspectionInput, issuesToFieldErrors, type DrillInput, type InspectionInput } from "./records";
@@ -287,7 +287,12 @@ export async function importContinuityRecords(
       }
     }
     await insertDrillRows(tx, inserts);
-    for (const a of actions) await insertCorrectiveActions(tx, { type: "drill", id: a.id }, a.items, options.author, now);
+    await insertCorrectiveActionsInBulk(
+      tx,
+      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "drill" as const, id: a.id }, item }))),
+      options.author,
+      now,
+    );
   }
 
   // Inspections
@@ -345,7 +350,12 @@ export async function importContinuityRecords(
       }
     }
     await insertInspectionRows(tx, inserts);
-    for (const a of actions) if (a.items.length > 0) await insertCorrectiveActions(tx, { type: "inspection", id: a.id }, a.items, options.author, now);
+    await insertCorrectiveActionsInBulk(
+      tx,
+      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "inspection" as const, id: a.id }, item }))),
+      options.author,
+      now,
+    );
   }
 
   const written = summary.drills.created + summary.drills.updated + summary.inspections.created + summary.inspections.updated;

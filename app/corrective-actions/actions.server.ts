@@ -3,7 +3,7 @@
  * which call it inside their own transaction so a record and its actions land together or not at all.
  * Editing one action (status, owner, due date, notes) is the `updateCorrectiveAction` command.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/client";
 import { correctiveActions } from "../../db/schema/incidents";
 import type { ActionSource } from "../../db/schema/enums";
@@ -14,6 +14,23 @@ import type { CorrectiveActionInput, CorrectiveActionUpdate, EditableActionField
 export interface ActionSourceRef {
   type: ActionSource;
   id: string;
+}
+
+/** The row of one new action: a `done`/`wont_do` action without `closedAt` is closed at `now`. */
+function newActionRow(source: ActionSourceRef, item: CorrectiveActionInput, createdBy: string, now: Date) {
+  const closed = item.status === "done" || item.status === "wont_do";
+  return {
+    title: item.title,
+    owner: item.owner,
+    dueDate: item.dueDate ?? null,
+    status: item.status,
+    closedAt: closed ? (item.closedAt ? new Date(item.closedAt) : now) : null,
+    notes: item.notes,
+    incidentId: source.type === "incident" ? source.id : null,
+    drillId: source.type === "drill" ? source.id : null,
+    inspectionId: source.type === "inspection" ? source.id : null,
+    createdBy,
+  };
 }
 
 /**
@@ -31,25 +48,44 @@ export async function insertCorrectiveActions(
   if (items.length === 0) return [];
   const rows = await tx
     .insert(correctiveActions)
-    .values(
-      items.map((item) => {
-        const closed = item.status === "done" || item.status === "wont_do";
-        return {
-          title: item.title,
-          owner: item.owner,
-          dueDate: item.dueDate ?? null,
-          status: item.status,
-          closedAt: closed ? (item.closedAt ? new Date(item.closedAt) : now) : null,
-          notes: item.notes,
-          incidentId: source.type === "incident" ? source.id : null,
-          drillId: source.type === "drill" ? source.id : null,
-          inspectionId: source.type === "inspection" ? source.id : null,
-          createdBy,
-        };
-      }),
-    )
+    .values(items.map((item) => newActionRow(source, item, createdBy, now)))
     .returning({ id: correctiveActions.id });
   return rows.map((r) => r.id);
+}
+
+/**
+ * The importers' bulk form of {@link insertCorrectiveActions}: actions of many sources in ONE
+ * statement (`jsonb_to_recordset`, because thousands of bound parameters are slow on PGlite),
+ * inserted in the order given. Same rules for `closedAt`; returns nothing.
+ */
+export async function insertCorrectiveActionsInBulk(
+  tx: Executor,
+  entries: ReadonlyArray<{ source: ActionSourceRef; item: CorrectiveActionInput }>,
+  createdBy: string,
+  now: Date = new Date(),
+): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ source, item }, ord) => {
+    const row = newActionRow(source, item, createdBy, now);
+    return {
+      ord,
+      title: row.title,
+      owner: row.owner,
+      due_date: row.dueDate,
+      status: row.status,
+      closed_at: row.closedAt?.toISOString() ?? null,
+      notes: row.notes,
+      incident_id: row.incidentId,
+      drill_id: row.drillId,
+      inspection_id: row.inspectionId,
+    };
+  });
+  await tx.execute(sql`
+    insert into ${correctiveActions} (title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, created_by)
+    select title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, ${createdBy}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(ord integer, title text, owner text, due_date date, status text,
+      closed_at timestamptz, notes text, incident_id uuid, drill_id uuid, inspection_id uuid)
+    order by ord`);
 }
 
 /** Thrown when an edit names a version the action has moved past; carries both sides. */

@@ -16,6 +16,7 @@ import type { AuditInput } from "../audit/audit.server";
 import type { CorrectiveActionInput } from "../corrective-actions/input";
 import { incidentReference, type IncidentInput } from "./incident-input";
 import { columnsOf } from "./incidents.server";
+import { insertCorrectiveActionsInBulk } from "../corrective-actions/actions.server";
 
 type Columns = ReturnType<typeof columnsOf>;
 
@@ -308,27 +309,12 @@ export async function writeIncidentPlan(tx: Executor, plan: IncidentWritePlan, r
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(ord integer, incident_id uuid, at timestamptz, text text, source text)
       order by ord`);
   }
-  if (plan.actions.length > 0) {
-    const rows = plan.actions.map(({ incidentId, item }, ord) => {
-      const closed = item.status === "done" || item.status === "wont_do";
-      return {
-        ord,
-        title: item.title,
-        owner: item.owner,
-        due_date: item.dueDate ?? null,
-        status: item.status,
-        closed_at: closed ? (item.closedAt ? new Date(item.closedAt) : options.now).toISOString() : null,
-        notes: item.notes,
-        incident_id: incidentId,
-      };
-    });
-    await tx.execute(sql`
-      insert into ${correctiveActions} (title, owner, due_date, status, closed_at, notes, incident_id, created_by)
-      select title, owner, due_date, status, closed_at, notes, incident_id, ${options.createdBy}
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(ord integer, title text, owner text, due_date date, status text,
-        closed_at timestamptz, notes text, incident_id uuid)
-      order by ord`);
-  }
+  await insertCorrectiveActionsInBulk(
+    tx,
+    plan.actions.map(({ incidentId, item }) => ({ source: { type: "incident" as const, id: incidentId }, item })),
+    options.createdBy,
+    options.now,
+  );
   if (plan.audits.length > 0) {
     const rows = plan.audits.map((build, ord) => {
       const a = build();
