@@ -58,7 +58,8 @@ describe("a continuity manager", () => {
     await page.getByLabel("Participants").fill("Anna Kowalska\nWang Hao");
     await page.getByRole("button", { name: "Record drill" }).first().click();
     await page.waitForURL((url) => /^\/drills\/[0-9a-f-]{36}$/.test(url.pathname));
-    await expect(page.locator("main").getByText("passed").first().isVisible()).resolves.toBe(true);
+    // A client-side navigation commits the URL before React renders the new page: wait for the text.
+    await page.locator("main").getByText("passed").first().waitFor({ state: "visible" });
 
     const after = await coverage();
     expect(after.drillCoverage.numerator).toBe(before.drillCoverage.numerator + 1);

@@ -158,6 +158,8 @@ describe("pages in Chromium", () => {
     await page.keyboard.type("KubePodCrashLoping");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/search\?q=KubePodCrashLoping/);
+    // The URL commits before React renders the results page: wait for the first hit.
+    await page.locator(".hit-title").first().waitFor({ state: "visible" });
     const titles = await page.locator(".hit-title").allTextContents();
     expect(titles.length).toBeGreaterThan(0);
     expect(titles.slice(0, 3).join(" ")).toMatch(/Crash ?Loop/i);

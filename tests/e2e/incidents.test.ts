@@ -108,7 +108,8 @@ describe("an on-call engineer", () => {
     const postmortemPath = new URL(page.url()).pathname;
 
     // Linked both ways.
-    await expect(page.locator("main").getByRole("link", { name: new RegExp(`INC-${number}`) }).first().isVisible()).resolves.toBe(true);
+    // A client-side navigation commits the URL before React renders the new page: wait for the link.
+    await page.locator("main").getByRole("link", { name: new RegExp(`INC-${number}`) }).first().waitFor({ state: "visible" });
     await page.goto(`${server.url}/incidents/${number}`);
     await expect(page.locator(`aside a[href="${postmortemPath}"]`).count()).resolves.toBe(1);
 
