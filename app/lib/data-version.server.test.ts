@@ -25,7 +25,7 @@ describe("the data version", () => {
     expect(BigInt(await readDataVersion(handle.db))).toBe(afterOne + 2n);
   });
 
-  it("does not move for tables the metrics do not read, nor for a rolled-back write", async () => {
+  it("does not move for reads, nor for a rolled-back write", async () => {
     const before = await readDataVersion(handle.db);
     await handle.db.execute(sql`select count(*) from teams`);
     await expect(
