@@ -40,7 +40,19 @@ export type FieldErrors = Record<string, string>;
 /** The changed fields of an entry, by file key, with their values before and after. */
 export type Changes = Record<string, { before: unknown; after: unknown }>;
 
-export type AdminResult = { ok: true; changes: Changes } | { ok: false; errors: FieldErrors };
+/**
+ * A refused save: field errors, and when someone else saved the entry while this edit was open
+ * (see {@link mergeConcurrentEdit}), `current`: the entry as it is stored now, for the form's next base.
+ */
+export type AdminResult = { ok: true; changes: Changes } | { ok: false; errors: FieldErrors; current?: Record<string, unknown> };
+
+/**
+ * What an edit form saw when it was opened: the entry as loaded (file-entry shape, as the form's
+ * hidden `base` field carries it). Without it a save replaces every field (imports, scripts).
+ */
+export interface EditOptions {
+  base?: Record<string, unknown> | null;
+}
 
 /** The team, system or SLA tier to change does not exist. */
 export class CatalogNotFoundError extends Error {
@@ -100,6 +112,67 @@ export function diffEntries(before: Record<string, unknown> | null, after: Recor
   return changes;
 }
 
+/** Plain objects flattened to dotted paths (`sla.response_minutes.SEV1`); arrays and scalars are leaves. */
+function flatten(value: Record<string, unknown>, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [key, v] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) flatten(v as Record<string, unknown>, path, out);
+    else out[path] = v;
+  }
+  return out;
+}
+
+function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, v] of Object.entries(flat)) {
+    if (v === undefined) continue;
+    const keys = path.split(".");
+    let node = out;
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[keys[keys.length - 1]!] = v;
+  }
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+const shown = (value: unknown) => (value === undefined || value === null || value === "" ? "(empty)" : Array.isArray(value) && value.every((v) => typeof v !== "object") ? value.join(", ") || "(none)" : typeof value === "object" ? "a changed list" : String(value));
+
+/**
+ * Three-way merge of an admin edit against a save made by someone else while the form was open
+ * (optimistic concurrency, field by field; nested objects such as `sla.response_minutes` by leaf,
+ * lists such as `escalation` as a whole). For each field: if only one side changed it from `base`,
+ * that side's value is kept; if both changed it to different values, it is a conflict.
+ * @returns the merged entry and the conflicting field paths with a message naming the stored value.
+ */
+export function mergeConcurrentEdit(
+  base: Record<string, unknown>,
+  current: Record<string, unknown>,
+  yours: Record<string, unknown>,
+): { merged: Record<string, unknown>; conflicts: FieldErrors } {
+  const [b, c, y] = [flatten(base), flatten(current), flatten(yours)];
+  const merged: Record<string, unknown> = {};
+  const conflicts: FieldErrors = {};
+  for (const path of new Set([...Object.keys(b), ...Object.keys(c), ...Object.keys(y)])) {
+    if (same(c[path], b[path])) merged[path] = y[path];
+    else if (same(y[path], b[path]) || same(y[path], c[path])) merged[path] = c[path];
+    else {
+      merged[path] = y[path];
+      conflicts[path] = `someone else changed this to ${shown(c[path])} while you were editing; your value is kept here: save again to replace theirs`;
+    }
+  }
+  return { merged: unflatten(merged), conflicts };
+}
+
+/** The refusal of a save that conflicts with another person's: per-field messages, a summary, and the stored entry. */
+function conflictResult(conflicts: FieldErrors, what: string, current: Record<string, unknown>): AdminResult {
+  const fields = Object.keys(conflicts).join(", ");
+  return {
+    ok: false,
+    errors: { form: `Someone else saved this ${what} while you were editing, and changed ${fields} too. Their other changes are kept; check the marked fields and save again.`, ...conflicts },
+    current,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------- teams
 
 /** Every team as a file entry, by name. */
@@ -129,15 +202,25 @@ export async function createTeam(db: Database, input: unknown, who: AdminActor):
 /**
  * Updates the team `slug` (the slug itself stays) from a `catalog/teams.yaml` entry and audits
  * `team.update` with each changed field's before and after. An unchanged entry writes nothing.
+ * With `options.base`, another person's save since then is merged field by field
+ * ({@link mergeConcurrentEdit}); fields both changed are refused, never overwritten silently.
  * @throws CatalogNotFoundError when there is no such team.
  */
-export async function updateTeam(db: Database, slug: string, input: unknown, who: AdminActor): Promise<AdminResult> {
+export async function updateTeam(db: Database, slug: string, input: unknown, who: AdminActor, options: EditOptions = {}): Promise<AdminResult> {
   const valid = validateEntry(teamEntrySchema, { ...asObject(input), slug });
   if (!valid.ok) return valid;
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(teams).where(eq(teams.slug, slug)).for("update");
     if (!existing) throw new CatalogNotFoundError(`No team has the slug "${slug}".`);
-    const columns = teamColumnsFromEntry(valid.entry);
+    let columns = teamColumnsFromEntry(valid.entry);
+    if (options.base) {
+      const current = teamToEntry(existing);
+      const { merged, conflicts } = mergeConcurrentEdit(options.base, current, teamToEntry({ ...existing, ...columns }));
+      if (Object.keys(conflicts).length > 0) return conflictResult(conflicts, "team", current);
+      const again = validateEntry(teamEntrySchema, { ...merged, slug });
+      if (!again.ok) return again;
+      columns = teamColumnsFromEntry(again.entry);
+    }
     const changes = diffEntries(teamToEntry(existing), teamToEntry({ ...existing, ...columns }));
     if (Object.keys(changes).length === 0) return { ok: true, changes };
     await tx.update(teams).set({ ...columns, updatedAt: new Date() }).where(eq(teams.id, existing.id));
@@ -160,15 +243,26 @@ export async function listSlaEntries(db: Database): Promise<Array<{ tier: number
 /**
  * Sets the SLA defaults of `tier` (creating the row when the tier has none) from a
  * `catalog/slas.yaml` entry and audits `sla.update` with the changed figures. An unchanged entry
- * writes nothing.
+ * writes nothing. With `options.base`, another person's save since then is merged figure by figure
+ * ({@link mergeConcurrentEdit}); figures both changed are refused, never overwritten silently.
  */
-export async function updateSla(db: Database, tier: number, input: unknown, who: AdminActor): Promise<AdminResult> {
+export async function updateSla(db: Database, tier: number, input: unknown, who: AdminActor, options: EditOptions = {}): Promise<AdminResult> {
   const valid = validateEntry(slaEntrySchema, { ...asObject(input), tier });
   if (!valid.ok) return valid;
-  const { tier: _tier, ...figures } = valid.entry;
-  const columns = slaFromFile(figures) as Required<ReturnType<typeof slaFromFile>>;
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(slas).where(eq(slas.tier, tier)).for("update");
+    let entry = valid.entry;
+    if (options.base) {
+      // A tier without defaults (no row) reads as just its number, as its form's base does.
+      const current = existing ? slaToEntry(existing) : { tier };
+      const yours = slaToEntry({ ...(existing ?? { updatedAt: new Date() }), tier, ...(slaFromFile(withoutTier(entry)) as Required<ReturnType<typeof slaFromFile>>) });
+      const { merged, conflicts } = mergeConcurrentEdit(options.base, current, yours);
+      if (Object.keys(conflicts).length > 0) return conflictResult(conflicts, `tier ${tier} SLA`, current);
+      const again = validateEntry(slaEntrySchema, { ...merged, tier });
+      if (!again.ok) return again;
+      entry = again.entry;
+    }
+    const columns = slaFromFile(withoutTier(entry)) as Required<ReturnType<typeof slaFromFile>>;
     const after: Sla = { ...(existing ?? { updatedAt: new Date() }), tier, ...columns };
     const changes = diffEntries(existing ? slaToEntry(existing) : null, slaToEntry(after));
     delete changes.tier;
@@ -178,6 +272,11 @@ export async function updateSla(db: Database, tier: number, input: unknown, who:
     await audit(tx, who, "sla.update", "sla", String(tier), changes);
     return { ok: true, changes };
   });
+}
+
+function withoutTier(entry: SlaFileEntry): Omit<SlaFileEntry, "tier"> {
+  const { tier: _tier, ...figures } = entry;
+  return figures;
 }
 
 // -------------------------------------------------------------------------------------------- systems
@@ -260,17 +359,27 @@ export async function createSystem(db: Database, input: unknown, who: AdminActor
  * Updates the system `slug` (the slug itself stays: documents refer to it) from a
  * `catalog/systems.yaml` entry, audits `system.update` with each changed field's before and after,
  * and, when its name, tier or owner changed, queues the documents linked to it for search
- * reindexing (they carry those). An unchanged entry writes nothing.
+ * reindexing (they carry those). An unchanged entry writes nothing. With `options.base`, another
+ * person's save since then is merged field by field ({@link mergeConcurrentEdit}); fields both
+ * changed are refused, never overwritten silently.
  * @throws CatalogNotFoundError when there is no such system.
  */
-export async function updateSystem(db: Database, slug: string, input: unknown, who: AdminActor): Promise<AdminResult> {
+export async function updateSystem(db: Database, slug: string, input: unknown, who: AdminActor, options: EditOptions = {}): Promise<AdminResult> {
   const valid = validateEntry(systemEntrySchema, { ...asObject(input), slug });
   if (!valid.ok) return valid;
-  const entry = valid.entry;
+  let entry = valid.entry;
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: systems.id }).from(systems).where(eq(systems.slug, slug)).for("update");
     if (!existing) throw new CatalogNotFoundError(`No system has the slug "${slug}".`);
     const before = (await getSystemEntry(tx, slug))!;
+    if (options.base) {
+      const yours = systemToEntry({ slug, ...systemColumnsFromEntry(entry) }, entry.owner ?? null, entry.depends_on);
+      const { merged, conflicts } = mergeConcurrentEdit(options.base, before, yours);
+      if (Object.keys(conflicts).length > 0) return conflictResult(conflicts, "system", before);
+      const again = validateEntry(systemEntrySchema, { ...merged, slug });
+      if (!again.ok) return again;
+      entry = again.entry;
+    }
     const refs = await resolveReferences(tx, entry, existing.id);
     if (!refs.ok) return refs;
     // Compare normalised entries (as stored and read back), so only real changes count.
