@@ -7,6 +7,7 @@ import { DETECTION_SOURCES, INCIDENT_STATUSES, ROOT_CAUSE_CATEGORIES, SEVERITY_L
 import { formatMinutes, type IncidentFieldErrors, type IncidentFormValues } from "../incidents/incident-input";
 import type { StepDuration, TimelineEntry } from "../incidents/timeline-view";
 import { Timestamp } from "./badges";
+import { TimelineText } from "./timeline-text";
 import { ErrorSummary, SelectField, TextField } from "./catalog-forms";
 
 export const ROOT_CAUSE_LABELS: Record<string, string> = {
@@ -243,7 +244,7 @@ export function IncidentTimeline({ entries, durations }: { entries: TimelineEntr
         <ol className="incident-timeline">
           {entries.map((e, i) => (
             <li key={i} className={e.kind === "event" ? "timeline-event" : "timeline-step"}>
-              <Timestamp value={e.at} /> {e.kind === "event" ? <span>{e.text}</span> : <strong>{e.label}</strong>}
+              <Timestamp value={e.at} /> {e.kind === "event" ? <TimelineText text={e.text} html={e.html} /> : <strong>{e.label}</strong>}
               {e.source ? <div className="muted small timeline-source">{e.source}</div> : null}
             </li>
           ))}

@@ -511,6 +511,18 @@ export function sanitizeRenderedHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
+/**
+ * Renders one line of text as inline Markdown (emphasis, code spans, links, `[[wiki links]]`) to
+ * sanitised HTML with no block wrapper (no `<p>`), for short texts shown inside other markup, such
+ * as incident timeline entries parsed from a postmortem's table row. Same instance, URL checks and
+ * sanitiser as `renderMarkdown`; raw HTML is shown as text (`html: false`). Block syntax (`# `,
+ * lists, tables) is not interpreted. Returns HTML; never throws (unless `options.docHref` does).
+ */
+export function renderInlineMarkdown(text: string, options: RenderMarkdownOptions = {}): string {
+  const env: DocEnv = { wikiTargets: options.wikiTargets, docHref: options.docHref ?? documentHref };
+  return sanitizeRenderedHtml(md.renderInline(text, env));
+}
+
 function collectWikiLinks(children: readonly Token[] | null, into: Map<string, WikiLink>): void {
   for (const child of children ?? []) {
     if (child.type === "wiki_link") {

@@ -30,3 +30,30 @@ describe("incident timeline view", () => {
     expect(d["Total (started → resolved)"]).toBe(160);
   });
 });
+
+describe("timeline entry text as inline Markdown", () => {
+  it("renders a postmortem row's markers, code spans, links and wiki links, and keeps raw HTML inert", () => {
+    const [entry] = timelineEntries({}, [
+      {
+        at: "2026-03-10T00:06:00Z",
+        text: "**Start.** `kubectl rollout restart` per [[core-ledger-replication-lag]], see [status](https://status.example.com) <script>alert(1)</script>",
+        source: "row 3 (line 41)",
+      },
+    ]);
+    expect(entry!.text).toContain("**Start.**"); // the stored text is unchanged
+    expect(entry!.html).toContain("<strong>Start.</strong>");
+    expect(entry!.html).toContain("<code>kubectl rollout restart</code>");
+    expect(entry!.html).toContain('<a class="wiki-link" href="/docs/core-ledger-replication-lag">core-ledger-replication-lag</a>');
+    expect(entry!.html).toContain('<a href="https://status.example.com" rel="noopener noreferrer">status</a>');
+    expect(entry!.html).not.toContain("<script");
+    expect(entry!.html).toContain("&lt;script&gt;");
+    expect(entry!.html).not.toMatch(/^<p>/); // inline: no paragraph inside the list item
+  });
+
+  it("drops unsafe link targets and leaves timestamps without HTML", () => {
+    const entries = timelineEntries({ startedAt: "2026-03-10T00:00:00Z" }, [{ at: "2026-03-10T00:01:00Z", text: "[click](javascript:alert(1))", source: "form" }]);
+    expect(entries[0]!.html).toBe("");
+    expect(entries[1]!.html).not.toContain("<a"); // markdown-it refuses the link: it stays text
+    expect(entries[1]!.html).not.toContain("href");
+  });
+});

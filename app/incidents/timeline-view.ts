@@ -3,6 +3,7 @@
  * time order, and the durations between the life-cycle steps (shared/domain.md, "Metrics" 6 names
  * them MTTD, MTTA, MTTR when averaged). Pure; minutes, from UTC instants.
  */
+import { renderInlineMarkdown } from "../docs/markdown";
 import { minutesBetween, TIMESTAMP_FIELDS, TIMESTAMP_LABELS, type TimestampField } from "./incident-input";
 
 export interface TimelineEntry {
@@ -11,6 +12,12 @@ export interface TimelineEntry {
   kind: TimestampField | "event";
   label: string;
   text: string;
+  /**
+   * `text` rendered as inline Markdown, sanitised (app/docs/markdown.ts `renderInlineMarkdown`):
+   * entries parsed from a postmortem's timeline table keep their `**Start.**`, code spans and
+   * links. "" for life-cycle timestamps.
+   */
+  html: string;
   /** Provenance: the timestamp's source (timestamp_sources) or the event's `source`. */
   source: string;
 }
@@ -25,16 +32,20 @@ export interface StepDuration {
 
 type Timed = Partial<Record<TimestampField, Date | string | null>> & { timestampSources?: Partial<Record<TimestampField, string>> };
 
-/** Timestamps and events, oldest first; a timestamp sorts before an event at the same instant. */
+/**
+ * Timestamps and events, oldest first; a timestamp sorts before an event at the same instant.
+ * Each event's text also comes as sanitised inline HTML (`html`); call it on the server (loader),
+ * so the Markdown pipeline stays out of the browser bundle.
+ */
 export function timelineEntries(incident: Timed, events: ReadonlyArray<{ at: Date | string; text: string; source: string }>): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   for (const field of TIMESTAMP_FIELDS) {
     const value = incident[field];
     if (!value) continue;
     const label = TIMESTAMP_LABELS[field].replace(/ at$/, "");
-    entries.push({ at: new Date(value), kind: field, label: label[0]!.toUpperCase() + label.slice(1), text: "", source: incident.timestampSources?.[field] ?? "" });
+    entries.push({ at: new Date(value), kind: field, label: label[0]!.toUpperCase() + label.slice(1), text: "", html: "", source: incident.timestampSources?.[field] ?? "" });
   }
-  for (const e of events) entries.push({ at: new Date(e.at), kind: "event", label: "", text: e.text, source: e.source });
+  for (const e of events) entries.push({ at: new Date(e.at), kind: "event", label: "", text: e.text, html: renderInlineMarkdown(e.text), source: e.source });
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === "event" ? 1 : 0) - (b.kind === "event" ? 1 : 0));
 }
 
