@@ -127,6 +127,17 @@ describe("pages", () => {
   });
 });
 
+describe("the /reliability availability table", () => {
+  it("names each incident behind a system's downtime with its title and severity", async () => {
+    const ok = await (await call(reliabilityPage.loader, get("/reliability?from=2026-10-01&to=2026-10-31&team=rel-ops"))).json();
+    const core = ok.report.availability.systems.find((s: { system: string }) => s.system === "rel-core");
+    const byNumber = new Map(core.incidents.map((i: { number: number }) => [i.number, i]));
+    expect(byNumber.get(fx.incidents.i2.number)).toMatchObject({ title: "Rel incident i2", severity: "SEV2", href: `/incidents/${fx.incidents.i2.number}` });
+    expect(byNumber.get(fx.incidents.i1.number)).toMatchObject({ title: "Rel incident i1", severity: "SEV1" });
+    for (const i of core.incidents) expect(i.title).not.toBe("");
+  });
+});
+
 describe("editing an action", () => {
   const post = (fields: Record<string, string>) =>
     new Request(`${ORIGIN}/actions?status=open`, { method: "POST", headers: { cookie, origin: ORIGIN }, body: new URLSearchParams(fields) });

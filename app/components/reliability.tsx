@@ -5,6 +5,7 @@
  */
 import { Link } from "@remix-run/react";
 import { CompactActionList, type ActionView } from "./corrective-actions";
+import { SeverityBadge } from "./incidents";
 
 /** "99.972 %" (fraction in, percent out); "—" for null. */
 export function formatPercent(value: number | null, digits = 2): string {
@@ -28,6 +29,39 @@ export function AvailabilityValue({ value, meetsTarget }: { value: number | null
       {formatPercent(value, 3)}
       {meetsTarget === false ? " (below target)" : meetsTarget === true ? " (meets target)" : ""}
     </span>
+  );
+}
+
+/** An incident named next to a figure (IncidentRef once its title is filled). */
+export interface IncidentRefView {
+  id: string;
+  number: number;
+  title: string;
+  severity?: string;
+  href: string;
+}
+
+/**
+ * The incidents behind an availability figure: each linked "INC-n" with its severity and title, so
+ * a reader sees what cost the downtime without opening each one. "—" when there are none.
+ */
+export function AvailabilityIncidents({ incidents }: { incidents: IncidentRefView[] }) {
+  if (incidents.length === 0) return <>—</>;
+  return (
+    <ul className="plain small availability-incidents">
+      {incidents.map((i) => (
+        <li key={i.id}>
+          <Link to={i.href}>{`INC-${i.number}`}</Link>
+          {i.severity ? (
+            <>
+              {" "}
+              <SeverityBadge severity={i.severity} />
+            </>
+          ) : null}
+          {i.title ? ` ${i.title}` : null}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -114,7 +148,7 @@ export interface QuarterAvailabilityView {
   downtimeMinutes: number;
   errorBudgetMinutes: number;
   errorBudgetMinutesLeft: number;
-  incidents: Array<{ id: string; number: number; title: string; href: string }>;
+  incidents: IncidentRefView[];
 }
 
 /** The system page's card: this quarter's availability vs SLA target and the error budget left. */
@@ -141,14 +175,7 @@ export function SystemAvailabilityCard({ availability, systemSlug }: { availabil
             <>
               <dt>Incidents</dt>
               <dd>
-                {availability.incidents.map((i, k) => (
-                  <span key={i.id}>
-                    {k > 0 ? ", " : ""}
-                    <Link to={i.href} title={i.title}>
-                      INC-{i.number}
-                    </Link>
-                  </span>
-                ))}
+                <AvailabilityIncidents incidents={availability.incidents} />
               </dd>
             </>
           ) : null}

@@ -230,7 +230,7 @@ export async function reliabilityPageData(
     charts: trendCharts(trend),
     loaded: report.loaded,
   };
-  // Titles, owners and sources only for what the page lists (availability links show numbers).
+  // Titles, owners and sources only for what the page lists (the availability table names its incidents too).
   const ratios = [data.responseWithinSla, data.recurrenceRate, data.actionClosure, data.resolutionEffectiveness].flatMap((r) => r.groups.flatMap((g) => g.items));
   await fillReferences(
     db,
@@ -258,6 +258,7 @@ function ratioJson(figure: RatioFigure) {
       detail: item.detail,
     })),
   };
+      ...data.availability.systems.flatMap((s) => s.incidents),
 }
 
 function actionJson(a: ReliabilityReport["overdueActions"][number]) {

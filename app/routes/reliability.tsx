@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { AvailabilityValue, formatMinutes, formatPercent, RatioSection } from "~/components/reliability";
+import { AvailabilityIncidents, AvailabilityValue, formatMinutes, formatPercent, RatioSection } from "~/components/reliability";
 import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { formatInZone, timeZoneFromCookie } from "~/lib/time";
@@ -148,16 +148,7 @@ export default function ReliabilityPage() {
                           <span className="muted"> of {formatMinutes(s.errorBudgetMinutes)}</span>
                         </td>
                         <td>
-                          {s.incidents.length === 0
-                            ? "—"
-                            : s.incidents.map((i, k) => (
-                                <span key={i.id}>
-                                  {k > 0 ? ", " : ""}
-                                  <Link to={i.href} title={i.title}>
-                                    INC-{i.number}
-                                  </Link>
-                                </span>
-                              ))}
+                          <AvailabilityIncidents incidents={s.incidents} />
                         </td>
                       </tr>
                     ))}
