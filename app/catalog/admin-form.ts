@@ -241,3 +241,29 @@ export function teamEntryFromForm(v: TeamFormValues): Record<string, unknown> {
 export function slaEntryFromForm(v: SlaFormValues): Record<string, unknown> {
   return slaFromForm(v, "null");
 }
+
+// ------------------------------------------------------------------------- concurrent edits
+
+/** Name of an edit form's hidden field holding the entry as the form was opened (see mergeConcurrentEdit in admin.server.ts). */
+export const BASE_FIELD = "base";
+
+/** The hidden `base` value of an edit form: the entry as loaded, as JSON. */
+export function baseFieldValue(entry: object): string {
+  return JSON.stringify(entry);
+}
+
+/**
+ * Reads an edit form's `base` field. Absent or empty: null (the save replaces every field, as a
+ * script's would). @returns `{ ok: false }` when it is present but not a JSON object (a damaged form).
+ */
+export function readEditBase(form: FormData): { ok: true; base: Record<string, unknown> | null } | { ok: false } {
+  const raw = form.get(BASE_FIELD);
+  if (typeof raw !== "string" || raw.trim() === "") return { ok: true, base: null };
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { ok: true, base: parsed as Record<string, unknown> };
+  } catch {
+    // fall through
+  }
+  return { ok: false };
+}

@@ -1,6 +1,7 @@
 import { Form, Link, NavLink, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import {
+  BASE_FIELD,
   SEVERITIES,
   SLA_FIELDS,
   type SlaFormValues,
@@ -213,17 +214,21 @@ export function SystemForm({
   values,
   errors,
   choices,
+  base = "",
 }: {
   mode: "new" | "edit";
   values: SystemFormValues;
   errors: FieldErrors;
   choices: SystemFormChoices;
+  /** The entry as the edit form was opened (JSON; see readEditBase in app/catalog/admin-form.ts). */
+  base?: string;
 }) {
   const p = "system";
   const defaults = choices.tierDefaults[values.tier] ?? null;
   return (
     <Form method="post" className="form admin-form" noValidate>
       <DefaultSave />
+      {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
       <ErrorSummary errors={errors} prefix={p} />
       <div className="grid grid-2-even">
         {mode === "new" ? (
@@ -483,12 +488,13 @@ export function SystemForm({
 /** The `form` value of the new-team form: not a possible slug, so a team named "new" stays editable. */
 export const NEW_TEAM_FORM = "(new)";
 
-/** One team's form (`slug` null: a new team). */
-export function TeamForm({ slug, values, errors }: { slug: string | null; values: TeamFormValues; errors: FieldErrors }) {
+/** One team's form (`slug` null: a new team; `base`: the team as the form was opened, JSON). */
+export function TeamForm({ slug, values, errors, base = "" }: { slug: string | null; values: TeamFormValues; errors: FieldErrors; base?: string }) {
   const p = slug === null ? "new-team" : `team-${slug}`;
   return (
     <Form method="post" className="form admin-form" noValidate>
       <DefaultSave />
+      {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
       <input type="hidden" name="form" value={slug ?? NEW_TEAM_FORM} />
       <ErrorSummary errors={errors} prefix={p} />
       <div className="grid grid-2-even">
@@ -517,12 +523,13 @@ export function TeamForm({ slug, values, errors }: { slug: string | null; values
 
 // --------------------------------------------------------------------------------------------- SLA
 
-/** One tier's SLA defaults. */
-export function SlaForm({ tier, values, errors }: { tier: number; values: SlaFormValues; errors: FieldErrors }) {
+/** One tier's SLA defaults (`base`: the tier's defaults as the form was opened, JSON). */
+export function SlaForm({ tier, values, errors, base = "" }: { tier: number; values: SlaFormValues; errors: FieldErrors; base?: string }) {
   const p = `sla-${tier}`;
   return (
     <Form method="post" className="form admin-form" noValidate>
       <DefaultSave />
+      {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
       <input type="hidden" name="tier" value={tier} />
       <ErrorSummary errors={errors} prefix={p} />
       <div className="grid grid-3">

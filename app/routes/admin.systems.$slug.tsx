@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { AdminNav, SystemForm } from "~/components/catalog-forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { clientIp, requireRole } from "~/auth/session.server";
-import { applyRowIntent, readSystemForm, systemEntryFromForm, systemFormValues } from "~/catalog/admin-form";
+import { applyRowIntent, baseFieldValue, readEditBase, readSystemForm, systemEntryFromForm, systemFormValues } from "~/catalog/admin-form";
 import { adminActor, CatalogNotFoundError, getSystemEntry, systemFormChoices, updateSystem } from "~/catalog/admin.server";
 import { invariantResponse } from "~/lib/http.server";
 import { getRuntime } from "~/lib/runtime.server";
@@ -16,13 +16,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { db } = await getRuntime();
   const entry = await getSystemEntry(db, params.slug ?? "");
   invariantResponse(entry, `No system has the slug "${params.slug}". See the list at /admin/systems.`);
-  return { values: systemFormValues(entry), choices: await systemFormChoices(db) };
+  return { values: systemFormValues(entry), base: baseFieldValue(entry), choices: await systemFormChoices(db) };
 }
 
 /**
  * POST /admin/systems/:slug (admins): `intent=save` saves (system.update, audited) and redirects
  * back with `?saved=`; a row button (`add:…`, `remove:…:N`, `up:…:N`) answers with the changed rows;
- * a refused save answers 400 with the field errors and what was typed.
+ * a refused save answers 400 with the field errors and what was typed. The hidden `base` (the entry
+ * as the form was opened) merges a save someone else made meanwhile; a field both changed is
+ * refused naming the stored value, and the answer's `base` is the stored entry, so saving again replaces it.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, "admin");
@@ -30,12 +32,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = { ...readSystemForm(form), slug };
   const formKey = crypto.randomUUID();
+  const posted = readEditBase(form);
+  const base = String(form.get("base") ?? "");
+  if (!posted.ok) return data({ values, base, errors: { form: "this form is damaged (its base is not readable); reload the page" } as Record<string, string>, formKey }, { status: 400 });
   const rows = applyRowIntent(values, String(form.get("intent") ?? "save"));
-  if (rows) return { values: rows, errors: {} as Record<string, string>, formKey };
+  if (rows) return { values: rows, base, errors: {} as Record<string, string>, formKey };
   const { db } = await getRuntime();
   try {
-    const result = await updateSystem(db, slug, systemEntryFromForm(values), adminActor(viewer, clientIp(context)));
-    if (!result.ok) return data({ values, errors: result.errors, formKey }, { status: 400 });
+    const result = await updateSystem(db, slug, systemEntryFromForm(values), adminActor(viewer, clientIp(context)), { base: posted.base });
+    if (!result.ok) return data({ values, base: result.current ? baseFieldValue(result.current) : base, errors: result.errors, formKey }, { status: 400 });
     return redirect(`/admin/systems/${slug}?saved=${encodeURIComponent(Object.keys(result.changes).join(",") || "-")}`);
   } catch (error) {
     if (error instanceof CatalogNotFoundError) throw new Response(error.message, { status: 404 });
@@ -62,7 +67,7 @@ export default function EditSystemPage() {
           <Link to={`/systems/${loaded.values.slug}`}>View the system page</Link>
         </p>
       ) : null}
-      <SystemForm key={result?.formKey ?? "loaded"} mode="edit" values={values} errors={result?.errors ?? {}} choices={loaded.choices} />
+      <SystemForm key={result?.formKey ?? "loaded"} mode="edit" values={values} base={result?.base ?? loaded.base} errors={result?.errors ?? {}} choices={loaded.choices} />
     </>
   );
 }

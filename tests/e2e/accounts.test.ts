@@ -164,11 +164,38 @@ describe("a new user", () => {
     await page.close();
   });
 
+  it("merges two admins' edits of a system, and refuses the field both changed instead of overwriting it", async () => {
+    const first = await context.newPage();
+    const second = await context.newPage();
+    for (const page of [first, second]) {
+      await page.goto(`${server.url}/admin/systems/core-ledger`);
+      await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    }
+    await first.locator('textarea[name="description"]').fill("Ledger of record (edited in the first tab)");
+    await first.getByRole("button", { name: "Save changes" }).click();
+    await first.getByText("Saved: description").waitFor();
+
+    // The second tab was opened before that save: its own description is refused, naming the stored one.
+    await second.locator('textarea[name="description"]').fill("Ledger of record (edited in the second tab)");
+    await second.getByRole("button", { name: "Save changes" }).click();
+    await second.getByText(/Someone else saved this system/).first().waitFor();
+    await expect(second.locator("main").innerText()).resolves.toContain("edited in the first tab");
+    expect(await second.locator('textarea[name="description"]').inputValue()).toBe("Ledger of record (edited in the second tab)");
+
+    // Saving again is a deliberate replacement.
+    await second.getByRole("button", { name: "Save changes" }).click();
+    await second.getByText("Saved: description").waitFor();
+    await first.goto(`${server.url}/systems/core-ledger`);
+    await expect(first.locator("main").innerText()).resolves.toContain("edited in the second tab");
+    await first.close();
+    await second.close();
+  });
+
   it("finds every step in the audit log", async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/admin/audit`);
     const text = (await page.locator("main").textContent()) ?? "";
-    for (const action of ["auth.login.success", "auth.login.failure", "document.create", "document.update", "document.restore"]) {
+    for (const action of ["auth.login.success", "auth.login.failure", "document.create", "document.update", "document.restore", "system.update"]) {
       expect(text).toContain(action);
     }
     expect(text).toContain(SLUG);
