@@ -10,13 +10,17 @@
  * - custody-settlement (tier 1, daily) stopped being inspected after 2026-11-13: 9 days overdue;
  * - trading-oms (tier 2) has never been inspected; data-warehouse (tier 3) is a month overdue;
  * - internet-banking (tier 2) skipped three weekly inspections over Chinese New Year 2026;
- * - plan-data-centre-loss: its last drill (2026-10-17, live failover) failed, the last passed one is
- *   more than 182 days old, so the plan is overdue;
- * - plan-market-data-vendor-outage: last drilled 2025-11-08, overdue for drilling;
+ * - plan-data-centre-loss: its last drill (2026-10-17, the first live scenario C drill) failed; the
+ *   last passed or partial one (the partial scenario C tabletop of 2026-02-11) is more than 182 days old, so
+ *   the plan is overdue; the 2025-10-25 annual DR drill (scenario A) ended partial;
+ * - plan-market-data-vendor-outage: last drilled 2026-03-19, overdue for drilling (its tier-1 system
+ *   fund-accounting-nav asks for a drill every 182 days);
  * - plan-network-partition-shanghai-krakow: due within days;
  * - warnings and failures cluster where the postmortems say things went wrong (ledger replication in
  *   June 2026, the payment gateway's certificate in March 2026, SSO/LDAP in September 2026), with
  *   findings and corrective actions, a part of them in Chinese.
+ * Each plan's text (content/plans/*.md: "last exercise", the RTO tables) describes these drills;
+ * change both together.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -312,6 +316,14 @@ const DRILLS: Record<string, DrillRecord[]> = {
       ],
     },
     {
+      heldAt: "2026-07-15T07:00:00Z",
+      scenario: "双主隔离并恢复（桌面推演，第 7 版预案）",
+      type: "tabletop",
+      outcome: "passed",
+      recoveryMinutes: null,
+      participants: ["Chen Wei", "Zhang Min", "Li Na", "Wang Haoran"],
+    },
+    {
       heldAt: "2026-08-22T17:00:00Z",
       scenario: "同城切换：主库切换至张江 SHA-2",
       type: "live_failover",
@@ -323,17 +335,44 @@ const DRILLS: Record<string, DrillRecord[]> = {
   ],
   "plan-data-centre-loss": [
     {
-      heldAt: "2025-10-18T01:00:00Z",
-      scenario: "Loss of SHA-1 Waigaoqiao: fail over tier-1 systems to SHA-2 and Suzhou",
+      heldAt: "2025-06-14T06:00:00Z",
+      scenario: "Scenario B: loss of the Kraków colocation; payment gateway to its sha-prod-k8s standby, SWIFT to Warsaw",
       type: "simulation",
       outcome: "passed",
-      recoveryMinutes: 28,
-      participants: ["Gao Jian", "Chen Wei", "Katarzyna Nowak", "Liu Yang", "Priya Sharma"],
-      findings: ["Runbook order for custody-settlement and core-ledger needed one swap"],
+      recoveryMinutes: 17,
+      participants: ["Katarzyna Nowak", "Anna Kowalska", "Marek Lewandowski", "Priya Sharma"],
+      findings: ["Payment gateway served from the Shanghai cell after 17 minutes, within its own 20-minute RTO"],
+      notes: "Scenario B moves only the payment gateway and SWIFT; the plan's strictest RTO (core-ledger, 15 minutes) does not apply to it.",
+    },
+    {
+      heldAt: "2025-10-25T01:00:00Z",
+      scenario: "Annual DR drill, scenario A: loss of SHA-1 Waigaoqiao, tier-1 systems recovered in SHA-2 Zhangjiang",
+      type: "live_failover",
+      outcome: "partial",
+      recoveryMinutes: 52,
+      participants: ["Gao Jian", "Chen Wei", "Li Na", "Katarzyna Nowak", "Liu Yang", "Zhou Min", "Xu Ting", "Priya Sharma"],
+      findings: [
+        "fund-accounting-nav took 52 minutes against its 45-minute RTO: the Control-M agent on the SHA-2 NAV hosts was not registered",
+        "core-ledger 4 minutes with no lost postings; payment-gateway in stand-in for 4 minutes; custody-settlement 28 minutes",
+        "Runbook order for custody-settlement and core-ledger needed one swap",
+      ],
+      correctiveActions: [
+        { title: "Register the Control-M agents on the SHA-2 NAV hosts and add the registration to the daily NAV inspection", owner: "Zhou Min", dueDate: "2025-11-30", status: "done", closedAt: "2025-11-14T08:00:00Z" },
+        { title: "Plan review: start step A6 (NAV) in parallel with the ledger, not after it", owner: "Chen Wei", dueDate: "2026-03-31", status: "open" },
+      ],
+    },
+    {
+      heldAt: "2026-02-11T06:00:00Z",
+      scenario: "Scenario C (tabletop): both Shanghai sites lost, regional failover to Suzhou",
+      type: "tabletop",
+      outcome: "partial",
+      recoveryMinutes: null,
+      participants: ["Gao Jian", "Yang Fan", "Chen Wei", "Li Na", "Liu Yang", "Priya Sharma"],
+      findings: ["About 240 minutes for fund-accounting-nav and custody-settlement in Suzhou, beyond their Tier 1 RTO: the accepted gap; the ledger alone about 60 minutes"],
     },
     {
       heldAt: "2026-10-17T01:00:00Z",
-      scenario: "Loss of SHA-1 Waigaoqiao: live site fail-over of the core ledger and payment gateway",
+      scenario: "Scenario C, first live drill: core ledger and payment gateway fail over to the Suzhou DR site",
       type: "live_failover",
       outcome: "failed",
       recoveryMinutes: 95,
@@ -383,6 +422,14 @@ const DRILLS: Record<string, DrillRecord[]> = {
       findings: ["备用源的债券价格字段映射未在预案中写明"],
       correctiveActions: [{ title: "在预案附录中补充路孚特/万得字段映射表", owner: "Zhou Jie", dueDate: "2026-01-15", status: "open" }],
     },
+    {
+      heldAt: "2026-03-19T09:00:00Z",
+      scenario: "万得文件延迟 + 彭博断开 40 分钟，切换备用源",
+      type: "simulation",
+      outcome: "passed",
+      recoveryMinutes: 17,
+      participants: ["Liu Yang", "Zhou Jie", "Sun Li"],
+    },
   ],
   "plan-nav-late-publication": [
     {
@@ -404,6 +451,16 @@ const DRILLS: Record<string, DrillRecord[]> = {
       correctiveActions: [{ title: "每季度核对基金管理人联系人名单", owner: "Sun Li", dueDate: "2026-03-31", status: "done", closedAt: "2026-03-20T08:00:00Z" }],
     },
     {
+      heldAt: "2026-05-21T10:00:00Z",
+      scenario: "资金余额推送延迟 50 分钟 + 2 个 worker 节点失效",
+      type: "simulation",
+      outcome: "partial",
+      recoveryMinutes: null,
+      participants: ["Liu Yang", "Sun Li", "Zhou Jie"],
+      findings: ["全部产品 20:41 才发布，晚于 20:00：worker 减少时没有先算有 20:00 发布义务的产品"],
+      correctiveActions: [{ title: "净值计算优先级队列接口化：先算有 20:00 发布义务的产品", owner: "Sun Li", dueDate: "2026-06-30", status: "done", closedAt: "2026-06-26T08:00:00Z" }],
+    },
+    {
       heldAt: "2026-07-17T10:00:00Z",
       scenario: "估值价格迟到导致净值无法在 20:00 前发布",
       type: "simulation",
@@ -420,6 +477,15 @@ const DRILLS: Record<string, DrillRecord[]> = {
       outcome: "passed",
       recoveryMinutes: null,
       participants: ["Katarzyna Nowak", "Anna Kowalska", "Piotr Zieliński", "Chen Wei"],
+    },
+    {
+      heldAt: "2026-05-16T07:00:00Z",
+      scenario: "IPsec backup link Shanghai-Kraków switched live (primary MPLS circuit shut)",
+      type: "live_failover",
+      outcome: "passed",
+      recoveryMinutes: 7,
+      participants: ["Katarzyna Nowak", "Vikram Iyer", "Piotr Zieliński"],
+      findings: ["7 minutes to the first payment message delivered over the backup link"],
     },
     {
       heldAt: "2026-05-30T07:00:00Z",
@@ -447,6 +513,15 @@ const DRILLS: Record<string, DrillRecord[]> = {
       outcome: "passed",
       recoveryMinutes: 18,
       participants: ["Katarzyna Nowak", "Anna Kowalska", "Piotr Zieliński", "Rahul Mehta"],
+    },
+    {
+      heldAt: "2026-05-28T06:00:00Z",
+      scenario: "Bad release plus Kafka consumer lag: roll back and move traffic to the Shanghai cell",
+      type: "simulation",
+      outcome: "passed",
+      recoveryMinutes: 14,
+      participants: ["Katarzyna Nowak", "Anna Kowalska", "Ananya Iyer"],
+      findings: ["Rollback done in 6 minutes; traffic served from the Shanghai cell after 14 minutes"],
     },
     {
       heldAt: "2026-06-13T06:00:00Z",
