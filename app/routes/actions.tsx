@@ -1,7 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionRow, type ActionEditResult } from "~/components/corrective-actions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { choicesOf, SelectField, slugChoices, TextField } from "~/components/ui/field";
+import { CheckboxGroup, FilterBar } from "~/components/ui/filter-bar";
+import { Pager } from "~/components/ui/pager";
 import { CorrectiveActionConflictError, CorrectiveActionNotFoundError, updateCorrectiveAction } from "~/corrective-actions/actions.server";
 import { ACTION_SOURCE_LABELS, ACTION_STATUS_LABELS, actionFiltersQuery, DEFAULT_ACTION_STATUSES, parseActionFilters } from "~/corrective-actions/filters";
 import { correctiveActionUpdate } from "~/corrective-actions/input";
@@ -11,6 +14,8 @@ import { actorFromViewer } from "~/docs/save.server";
 import { requireReader, requireRole, roleAtLeast } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { ACTION_SOURCES, ACTION_STATUSES } from "../../db/schema/enums";
+
+const ANY = { value: "", label: "any" };
 
 export const meta: MetaFunction = () => [{ title: "Corrective actions · Drillbook" }];
 
@@ -77,7 +82,6 @@ export default function ActionsPage() {
   const { error, values, items, total, page, pageSize, query, options, canEdit, formAction } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const pageHref = (n: number) => `?${new URLSearchParams([...new URLSearchParams(query), ["page", String(n)]]).toString()}`;
   const statuses = values.status.length > 0 ? values.status : DEFAULT_ACTION_STATUSES;
   return (
     <>
@@ -85,59 +89,13 @@ export default function ActionsPage() {
       <p className="muted">
         Follow-ups from incidents, drills and inspections. Overdue actions (still open after their due day, UTC) come first, oldest due date first.
       </p>
-      <Form method="get" className="form form-inline" aria-label="Filter corrective actions">
-        <div className="field">
-          <label htmlFor="actions-system">System</label>
-          <select id="actions-system" name="system" defaultValue={values.system}>
-            <option value="">any</option>
-            {options.systems.map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="actions-team">Team</label>
-          <select id="actions-team" name="team" defaultValue={values.team}>
-            <option value="">any</option>
-            {options.teams.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="actions-owner">Owner</label>
-          <input id="actions-owner" type="text" name="owner" defaultValue={values.owner} placeholder="name or e-mail, or part of it" />
-        </div>
-        <fieldset className="field checkbox-group">
-          <legend>Status</legend>
-          {ACTION_STATUSES.map((s) => (
-            <label key={s}>
-              <input type="checkbox" name="status" value={s} defaultChecked={statuses.includes(s)} /> {ACTION_STATUS_LABELS[s]}
-            </label>
-          ))}
-        </fieldset>
-        <div className="field">
-          <label htmlFor="actions-source">Source</label>
-          <select id="actions-source" name="source" defaultValue={values.source}>
-            <option value="">any</option>
-            {ACTION_SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {ACTION_SOURCE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-        {query ? (
-          <Link to="/actions" className="button secondary">
-            Clear
-          </Link>
-        ) : null}
-      </Form>
+      <FilterBar label="Filter corrective actions" clearTo="/actions" canClear={query !== ""}>
+        <SelectField prefix="actions" name="system" label="System" value={values.system} choices={[ANY, ...slugChoices(options.systems)]} />
+        <SelectField prefix="actions" name="team" label="Team" value={values.team} choices={[ANY, ...slugChoices(options.teams)]} />
+        <TextField prefix="actions" name="owner" label="Owner" value={values.owner} placeholder="name or e-mail, or part of it" />
+        <CheckboxGroup legend="Status" name="status" choices={choicesOf(ACTION_STATUSES, (s) => ACTION_STATUS_LABELS[s])} checked={statuses} />
+        <SelectField prefix="actions" name="source" label="Source" value={values.source} choices={[ANY, ...choicesOf(ACTION_SOURCES, (s) => ACTION_SOURCE_LABELS[s])]} />
+      </FilterBar>
       {error ? (
         <p className="form-error" role="alert">
           {error}
@@ -185,15 +143,7 @@ export default function ActionsPage() {
           </tbody>
         </table>
       ) : null}
-      {pages > 1 ? (
-        <nav className="pager" aria-label="Pages">
-          {page > 1 ? <Link to={pageHref(page - 1)}>← Previous</Link> : null}
-          <span className="muted small">
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={pageHref(page + 1)}>Next →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={page} pages={pages} search={query} />
     </>
   );
 }

@@ -1,7 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { choicesOf, Field, SelectField, TextField } from "~/components/ui/field";
+import { FilterBar } from "~/components/ui/filter-bar";
+import { Pager } from "~/components/ui/pager";
 import { AUDIT_PAGE_SIZE, auditVocabulary, listAuditEntries, parseAuditParams } from "~/audit/queries.server";
 import { requireRole } from "~/auth/session.server";
 import { documentHref } from "~/docs/slug";
@@ -41,57 +44,34 @@ const TARGET_LINKS: Record<string, (target: string) => string> = {
 export default function AuditPage() {
   const { error, values, entries, total, page, pageSize, vocabulary, query } = useLoaderData<typeof loader>();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const pageHref = (n: number) => `?${new URLSearchParams([...new URLSearchParams(query), ["page", String(n)]]).toString()}`;
   return (
     <>
       <h1>Audit log</h1>
       <p className="muted">
         Every write and sign-in, newest first. Entries are append-only: the database refuses to change or delete them. Times are UTC.
       </p>
-      <Form method="get" className="form form-inline" aria-label="Filter the audit log">
-        <div className="field">
-          <label htmlFor="audit-actor">Actor</label>
-          <input id="audit-actor" type="text" name="actor" defaultValue={values.actor} placeholder="e-mail or part of it" />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-action">Action starts with</label>
+      <FilterBar label="Filter the audit log" clearTo="/admin/audit" canClear={query !== ""}>
+        <TextField prefix="audit" name="actor" label="Actor" value={values.actor} placeholder="e-mail or part of it" />
+        <Field id="audit-action" label="Action starts with">
           <input id="audit-action" type="text" name="action" defaultValue={values.action} placeholder="system." list="audit-actions" />
           <datalist id="audit-actions">
             {vocabulary.actions.map((a) => (
               <option key={a} value={a} />
             ))}
           </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="audit-target-type">Target type</label>
-          <select id="audit-target-type" name="targetType" defaultValue={values.targetType}>
-            <option value="">any</option>
-            {[...new Set([...vocabulary.targetTypes, ...(values.targetType ? [values.targetType] : [])])].map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="audit-target">Target</label>
-          <input id="audit-target" type="text" name="target" defaultValue={values.target} placeholder="slug, id or e-mail" />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-from">From</label>
-          <input id="audit-from" type="date" name="from" defaultValue={values.from} />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-to">To</label>
-          <input id="audit-to" type="date" name="to" defaultValue={values.to} />
-        </div>
-        <button type="submit">Filter</button>
-        {query ? (
-          <Link to="/admin/audit" className="button secondary">
-            Clear
-          </Link>
-        ) : null}
-      </Form>
+        </Field>
+        <SelectField
+          prefix="audit"
+          id="audit-target-type"
+          name="targetType"
+          label="Target type"
+          value={values.targetType}
+          choices={[{ value: "", label: "any" }, ...choicesOf([...new Set([...vocabulary.targetTypes, ...(values.targetType ? [values.targetType] : [])])])]}
+        />
+        <TextField prefix="audit" name="target" label="Target" value={values.target} placeholder="slug, id or e-mail" />
+        <TextField prefix="audit" name="from" label="From" type="date" value={values.from} />
+        <TextField prefix="audit" name="to" label="To" type="date" value={values.to} />
+      </FilterBar>
       {error ? (
         <p className="form-error" role="alert">
           {error}
@@ -148,15 +128,7 @@ export default function AuditPage() {
           </tbody>
         </table>
       ) : null}
-      {pages > 1 ? (
-        <nav className="pager" aria-label="Pages">
-          {page > 1 ? <Link to={pageHref(page - 1)}>← Newer</Link> : null}
-          <span className="muted small">
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={pageHref(page + 1)}>Older →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={page} pages={pages} search={query} order="newest-first" />
     </>
   );
 }

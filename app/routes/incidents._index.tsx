@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { SystemLink, Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { IncidentStatusBadge, SeverityBadge } from "~/components/incidents";
+import { choicesOf, SelectField, slugChoices, TextField } from "~/components/ui/field";
+import { CheckboxGroup, FilterBar } from "~/components/ui/filter-bar";
+import { Pager } from "~/components/ui/pager";
 import { requireReader, roleAtLeast } from "~/auth/session.server";
 import { incidentFormChoices, listIncidents } from "~/incidents/incidents.server";
 import { getRuntime } from "~/lib/runtime.server";
@@ -51,11 +54,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function IncidentsPage() {
   const { items, total, page, pageSize, values, systems, filtered, query, canCreate } = useLoaderData<typeof loader>();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const pageHref = (n: number) => {
-    const params = new URLSearchParams(query);
-    params.set("page", String(n));
-    return `/incidents?${params}`;
-  };
   return (
     <>
       <h1>Incidents</h1>
@@ -64,49 +62,13 @@ export default function IncidentsPage() {
           <Link to="/incidents/new">Record an incident</Link>
         </p>
       ) : null}
-      <Form method="get" className="form form-inline" aria-label="Filter incidents">
-        <fieldset className="field">
-          <legend>Severity</legend>
-          {SEVERITY_LEVELS.map((s) => (
-            <label key={s} className="inline-check">
-              <input type="checkbox" name="severity" value={s} defaultChecked={values.severity.includes(s)} /> {s}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset className="field">
-          <legend>Status</legend>
-          {INCIDENT_STATUSES.map((s) => (
-            <label key={s} className="inline-check">
-              <input type="checkbox" name="status" value={s} defaultChecked={values.status.includes(s)} /> {s}
-            </label>
-          ))}
-        </fieldset>
-        <div className="field">
-          <label htmlFor="incidents-system">System</label>
-          <select id="incidents-system" name="system" defaultValue={values.system}>
-            <option value="">all</option>
-            {systems.map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="incidents-from">Started from</label>
-          <input id="incidents-from" type="date" name="from" defaultValue={values.from} />
-        </div>
-        <div className="field">
-          <label htmlFor="incidents-to">to</label>
-          <input id="incidents-to" type="date" name="to" defaultValue={values.to} />
-        </div>
-        <button type="submit">Filter</button>
-        {filtered ? (
-          <Link to="/incidents" className="button secondary">
-            Clear
-          </Link>
-        ) : null}
-      </Form>
+      <FilterBar label="Filter incidents" clearTo="/incidents" canClear={filtered}>
+        <CheckboxGroup legend="Severity" name="severity" choices={choicesOf(SEVERITY_LEVELS)} checked={values.severity} layout="inline" />
+        <CheckboxGroup legend="Status" name="status" choices={choicesOf(INCIDENT_STATUSES)} checked={values.status} layout="inline" />
+        <SelectField prefix="incidents" name="system" label="System" value={values.system} choices={[{ value: "", label: "all" }, ...slugChoices(systems)]} />
+        <TextField prefix="incidents" name="from" label="Started from" type="date" value={values.from} />
+        <TextField prefix="incidents" name="to" label="to" type="date" value={values.to} />
+      </FilterBar>
       {items.length === 0 ? (
         <p className="empty">
           {filtered ? "No incident matches these filters." : "No incidents recorded yet."}{" "}
@@ -169,15 +131,7 @@ export default function IncidentsPage() {
           </table>
         </>
       )}
-      {pages > 1 ? (
-        <nav className="pager" aria-label="Pages">
-          {page > 1 ? <Link to={pageHref(page - 1)}>← Newer</Link> : null}
-          <span className="muted small">
-            Page {page} of {pages}
-          </span>
-          {page < pages ? <Link to={pageHref(page + 1)}>Older →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={page} pages={pages} search={query} path="/incidents" order="newest-first" />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { KIND_LABELS, KindBadge, StatusBadge } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { PagerNav } from "~/components/ui/pager";
 import { catalogNames } from "~/catalog/queries.server";
 import { documentHref } from "~/docs/slug";
 import { requireReader } from "~/auth/session.server";
@@ -182,13 +183,15 @@ export default function SearchPage() {
                 </ol>
               )}
               {result.total > limit ? (
-                <nav className="pager" aria-label="Pages">
-                  {offset > 0 ? <Link to={pageHref(Math.max(0, offset - limit))}>← Previous</Link> : null}
-                  <span className="muted small">
-                    {offset + 1}–{Math.min(offset + limit, result.total)} of {result.total}
-                  </span>
-                  {offset + limit < result.total ? <Link to={pageHref(offset + limit)}>Next →</Link> : null}
-                </nav>
+                <PagerNav
+                  prevHref={offset > 0 ? pageHref(Math.max(0, offset - limit)) : null}
+                  nextHref={offset + limit < result.total ? pageHref(offset + limit) : null}
+                  status={
+                    <>
+                      {offset + 1}–{Math.min(offset + limit, result.total)} of {result.total}
+                    </>
+                  }
+                />
               ) : null}
             </section>
           </div>

@@ -1,0 +1,42 @@
+import { Form, Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Choice } from "./field";
+
+/**
+ * `<form method="get" class="form form-inline">` above a list: the filter fields (`children`,
+ * usually `SelectField`/`TextField` without errors, and `CheckboxGroup`s), a "Filter" button and,
+ * while a filter is set (`canClear`), a "Clear" link to `clearTo`. `label` names the form for
+ * screen readers ("Filter incidents"). A GET form: the filters live in the URL, so a filtered list
+ * can be bookmarked and the pager keeps them.
+ */
+export function FilterBar({ label, clearTo, canClear, children }: { label: string; clearTo: string; canClear: boolean; children: ReactNode }) {
+  return (
+    <Form method="get" className="form form-inline" aria-label={label}>
+      {children}
+      <button type="submit">Filter</button>
+      {canClear ? (
+        <Link to={clearTo} className="button secondary">
+          Clear
+        </Link>
+      ) : null}
+    </Form>
+  );
+}
+
+/**
+ * A `<fieldset>` of checkboxes sharing one `name` (a filter that may repeat: `status=open&status=done`),
+ * its `<legend>` the group's label; each box sits inside its `<label>`. `layout` "stack" (default)
+ * puts one per line, "inline" puts them side by side.
+ */
+export function CheckboxGroup({ legend, name, choices, checked, layout = "stack" }: { legend: string; name: string; choices: Choice[]; checked: readonly string[]; layout?: "stack" | "inline" }) {
+  return (
+    <fieldset className={layout === "stack" ? "field checkbox-group" : "field"}>
+      <legend>{legend}</legend>
+      {choices.map((c) => (
+        <label key={c.value} className={layout === "inline" ? "inline-check" : undefined}>
+          <input type="checkbox" name={name} value={c.value} defaultChecked={checked.includes(c.value)} /> {c.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The shared form and list primitives rendered to HTML inside a static data router (as Remix renders
+ * them on the server): pager links keep the list's filters, fields tie their error and hint to the
+ * control, the error summary links to the fields' ids.
+ */
+import { createElement as h, type ReactElement } from "react";
+import { renderToString } from "react-dom/server";
+import { Outlet } from "react-router-dom";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { describe, expect, it } from "vitest";
+import { ErrorSummary } from "./error-summary";
+import { CellField, choicesOf, SelectField, TextAreaField, TextField } from "./field";
+import { CheckboxGroup, FilterBar } from "./filter-bar";
+import { Pager, pageHref, PagerNav } from "./pager";
+
+async function html(element: ReactElement, url = "/list"): Promise<string> {
+  const routes = [{ id: "root", path: "/", Component: Outlet, children: [{ id: "page", path: "*", Component: () => element }] }];
+  const handler = createStaticHandler(routes);
+  const context = await handler.query(new Request(`http://drillbook.test${url}`));
+  if (context instanceof Response) throw new Error("unexpected redirect");
+  return renderToString(h(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context, hydrate: false }));
+}
+
+const hrefs = (markup: string) => [...markup.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, "&"));
+
+describe("pageHref", () => {
+  it("sets the page and keeps every other parameter in place", () => {
+    expect(pageHref("severity=SEV1&page=2&status=open", 3)).toBe("?severity=SEV1&page=3&status=open");
+    expect(pageHref("?owner=x&status=open&status=done", 2)).toBe("?owner=x&status=open&status=done&page=2");
+    expect(pageHref("", 2, { param: "drills", hash: "continuity" })).toBe("?drills=2#continuity");
+    expect(pageHref("a=1", 1, { path: "/incidents" })).toBe("/incidents?a=1&page=1");
+  });
+});
+
+describe("Pager", () => {
+  it("renders nothing for a single page", async () => {
+    expect(await html(h(Pager, { page: 1, pages: 1, search: "a=1" }))).toBe("");
+  });
+
+  it("links the previous and next pages with the filters kept, and says where the reader is", async () => {
+    const markup = await html(h(Pager, { page: 2, pages: 5, search: "owner=Wang Hao&status=open", path: "/actions" }));
+    expect(markup).toContain('aria-label="Pages"');
+    expect(hrefs(markup)).toEqual(["/actions?owner=Wang+Hao&status=open&page=1", "/actions?owner=Wang+Hao&status=open&page=3"]);
+    expect(markup).toMatch(/← Previous[\s\S]*Page <!-- -->2<!-- --> of <!-- -->5[\s\S]*Next →/);
+  });
+
+  it("leaves out the link past either end; a panel pager shows it greyed instead, never as a link", async () => {
+    const first = await html(h(Pager, { page: 1, pages: 3, order: "newest-first" }));
+    expect(hrefs(first)).toEqual(["/list?page=2"]);
+    expect(first).not.toContain("Newer");
+    const last = await html(h(Pager, { page: 3, pages: 3, param: "inspections", hash: "inspections", variant: "panel", order: "newest-first" }));
+    expect(hrefs(last)).toEqual(["/list?inspections=2#inspections"]);
+    expect(last).toContain('<span class="muted">Older →</span>');
+    expect(last).toContain('class="pager small"');
+  });
+
+  it("PagerNav shows any status (result ranges of an offset list)", async () => {
+    const markup = await html(h(PagerNav, { prevHref: null, nextHref: "/search?q=disk&offset=20", status: "1–20 of 110" }));
+    expect(hrefs(markup)).toEqual(["/search?q=disk&offset=20"]);
+    expect(markup).toContain("1–20 of 110");
+  });
+});
+
+describe("fields", () => {
+  it("a field with an error and a hint marks the control invalid and describes it by both", async () => {
+    const markup = await html(h(TextField, { prefix: "system", name: "sla.rto_minutes", label: "RTO (minutes)", value: "abc", hint: "Blank: the tier's", errors: { "sla.rto_minutes": "must be a whole number" } }));
+    expect(markup).toContain('<label for="system-sla-rto_minutes">RTO (minutes)</label>');
+    expect(markup).toMatch(/<input id="system-sla-rto_minutes" name="sla.rto_minutes" aria-invalid="true" aria-describedby="system-sla-rto_minutes-error system-sla-rto_minutes-hint"/);
+    expect(markup).toContain('<p class="field-error" id="system-sla-rto_minutes-error">must be a whole number</p>');
+    expect(markup).toContain('value="abc"');
+  });
+
+  it("a field without error or hint has no aria-invalid and no aria-describedby", async () => {
+    const markup = await html(h(SelectField, { prefix: "actions", name: "system", label: "System", value: "fx", choices: [{ value: "", label: "any" }, { value: "fx", label: "FX" }] }));
+    expect(markup).not.toContain("aria-invalid");
+    expect(markup).not.toContain("aria-describedby");
+    expect(markup).toMatch(/<option value="fx" selected="">FX<\/option>/);
+  });
+
+  it("a multiple select keeps every chosen value; a textarea shows the first error of one of its lines", async () => {
+    const select = await html(h(SelectField, { prefix: "incident", name: "systems", label: "Systems", value: ["a", "c"], multiple: true, size: 3, choices: choicesOf(["a", "b", "c"]) }));
+    expect(select.match(/selected=""/g)).toHaveLength(2);
+    const area = await html(h(TextAreaField, { prefix: "drill", name: "participants", label: "Participants", value: "x\ny", errors: { "participants[1]": "is too long" } }));
+    expect(area).toContain('aria-describedby="drill-participants-error"');
+    expect(area).toContain("is too long");
+  });
+
+  it("a row cell is labelled by aria-label and points at its error", async () => {
+    const markup = await html(h("table", null, h("tbody", null, h("tr", null, h(CellField, { prefix: "drill", name: "checklist[0].result", label: "Checklist item 1: result", value: "ok", choices: choicesOf(["ok", "warning"]), errors: { "checklist[0].result": "pick one" } })))));
+    expect(markup).toContain('id="drill-checklist-0--result"');
+    expect(markup).toContain('aria-label="Checklist item 1: result"');
+    expect(markup).toContain('aria-describedby="drill-checklist-0--result-error"');
+    expect(markup).toContain('<p class="field-error" id="drill-checklist-0--result-error">pick one</p>');
+  });
+});
+
+describe("ErrorSummary", () => {
+  it("counts the errors and links each to its field's id", async () => {
+    const markup = await html(h(ErrorSummary, { prefix: "team-ops", errors: { name: "is required", "critical_windows.0.start": "is not HH:MM" } }));
+    expect(markup).toContain('role="alert"');
+    expect(markup).toContain("2 fields need");
+    expect(hrefs(markup)).toEqual(["#team-ops-name", "#team-ops-critical_windows-0-start"]);
+    expect(markup).toContain("critical windows 0 start</a>: <!-- -->is not HH:MM");
+  });
+
+  it("uses the form's own labels and renders nothing without errors", async () => {
+    const markup = await html(h(ErrorSummary, { prefix: "drill", errors: { heldAt: "is required" }, labelFor: () => "When" }));
+    expect(markup).toContain("One field needs");
+    expect(markup).toContain(">When</a>");
+    expect(await html(h(ErrorSummary, { prefix: "drill", errors: {} }))).toBe("");
+  });
+});
+
+describe("FilterBar", () => {
+  it("is a labelled GET form with a Filter button, and a Clear link only while filtered", async () => {
+    const group = h(CheckboxGroup, { legend: "Status", name: "status", choices: choicesOf(["open", "done"]), checked: ["done"] });
+    const filtered = await html(h(FilterBar, { label: "Filter incidents", clearTo: "/incidents", canClear: true, children: group }));
+    expect(filtered).toMatch(/<form method="get"[^>]*class="form form-inline" aria-label="Filter incidents"/);
+    expect(filtered).toContain('<input type="checkbox" name="status" checked="" value="done"/>');
+    expect(filtered).toContain('<input type="checkbox" name="status" value="open"/>');
+    expect(hrefs(filtered)).toEqual(["/incidents"]);
+    const plain = await html(h(FilterBar, { label: "Filter incidents", clearTo: "/incidents", canClear: false, children: group }));
+    expect(plain).toContain("<button type=\"submit\">Filter</button>");
+    expect(hrefs(plain)).toEqual([]);
+  });
+});
