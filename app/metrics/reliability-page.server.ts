@@ -12,9 +12,9 @@ import { actionsForPostmortem, openActionsForSystem } from "../corrective-action
 import { resolvePeriod, type ReportPeriod } from "./period";
 import { queryString, RATIO_KEYS, RATIO_LABELS, type ReliabilityFormValues } from "./reliability-page";
 import {
+  catalogSystems,
   fillReferences,
   getReliabilityReport,
-  loadCatalogSystems,
   systemQuarterAvailability,
   type CatalogSystem,
   type RatioFigure,
@@ -47,9 +47,19 @@ export interface ScopeOptions {
   systems: Array<{ slug: string; name: string; tier: number }>;
 }
 
-/** `systems`: the catalog if already read with loadCatalogSystems. */
+const optionsByCatalog = new WeakMap<CatalogSystem[], ScopeOptions>();
+
+/** `systems`: the catalog if already read with catalogSystems (the options of a cached catalog are worked out once). */
 export async function scopeOptions(db: Database, catalog?: CatalogSystem[]): Promise<ScopeOptions> {
-  const systems = catalog ?? (await loadCatalogSystems(db));
+  const systems = catalog ?? (await catalogSystems(db));
+  const known = optionsByCatalog.get(systems);
+  if (known) return known;
+  const options = scopeOptionsOf(systems);
+  optionsByCatalog.set(systems, options);
+  return options;
+}
+
+function scopeOptionsOf(systems: CatalogSystem[]): ScopeOptions {
   const teams = new Map<string, string>();
   for (const s of systems) if (s.ownerTeam) teams.set(s.ownerTeam, s.ownerTeamName ?? s.ownerTeam);
   return {
@@ -87,23 +97,23 @@ export function parseReliabilityParams(params: URLSearchParams, now: Date, timeZ
 /** Most items listed under each outcome on the page (the CSV has all of them). */
 export const PAGE_ITEMS_PER_OUTCOME = 50;
 
-export interface PageRatio extends Omit<RatioFigure, "items"> {
+export interface PageRatio extends Omit<RatioFigure, "items" | "outcomes"> {
   /** Items grouped by outcome, each group cut to PAGE_ITEMS_PER_OUTCOME with its full count. */
   groups: Array<{ outcome: string; total: number; items: RatioFigure["items"] }>;
 }
 
+/** Groups a ratio's items by outcome (in the order outcomes first appear), at most PAGE_ITEMS_PER_OUTCOME each, with full counts. */
 function pageRatio(figure: RatioFigure): PageRatio {
-  const groups = new Map<string, RatioFigure["items"]>();
+  const groups = new Map<string, RatioFigure["items"]>(figure.outcomes.map((o) => [o.outcome, []]));
   for (const item of figure.items) {
-    const list = groups.get(item.outcome);
-    if (list) list.push(item);
-    else groups.set(item.outcome, [item]);
+    const list = groups.get(item.outcome)!;
+    if (list.length < PAGE_ITEMS_PER_OUTCOME) list.push(item);
   }
   return {
     value: figure.value,
     numerator: figure.numerator,
     denominator: figure.denominator,
-    groups: [...groups].map(([outcome, items]) => ({ outcome, total: items.length, items: items.slice(0, PAGE_ITEMS_PER_OUTCOME) })),
+    groups: figure.outcomes.map(({ outcome, total }) => ({ outcome, total, items: groups.get(outcome)! })),
   };
 }
 
@@ -147,8 +157,21 @@ const TREND_CHARTS: Array<Omit<TrendChart, "svg">> = [
   },
 ];
 
-/** The charts of a trend (SVG strings), in page order. */
+const chartsByTrend = new WeakMap<TrendRow[], TrendChart[]>();
+
+/**
+ * The charts of a trend (SVG strings), in page order. A cached trend (the same array again) gets
+ * the charts drawn the first time.
+ */
 export function trendCharts(trend: TrendRow[]): TrendChart[] {
+  const drawn = chartsByTrend.get(trend);
+  if (drawn) return drawn;
+  const charts = drawCharts(trend);
+  chartsByTrend.set(trend, charts);
+  return charts;
+}
+
+function drawCharts(trend: TrendRow[]): TrendChart[] {
   const categories = trend.map((t) => t.month);
   return TREND_CHARTS.map((chart) => {
     const drawn = chart.id === "durations" ? chart.columns.slice(0, 3) : chart.id === "availability" ? chart.columns.slice(0, 1) : chart.columns;
@@ -195,14 +218,14 @@ export async function reliabilityPageData(
   | { ok: true; data: ReliabilityPageData; options: ScopeOptions }
   | { ok: false; parameter: string; error: string; values: ReliabilityFormValues; options: ScopeOptions }
 > {
-  const catalog = await loadCatalogSystems(db);
+  const catalog = await catalogSystems(db);
   const options = await scopeOptions(db, catalog);
   const parsed = parseReliabilityParams(request.searchParams, request.now, request.timeZone, options);
   if (!parsed.ok) return { ...parsed, options };
   const report = await getReliabilityReport(
     db,
     { period: parsed.period, scope: parsed.scope, asOf: request.now, timeZone: request.timeZone, trends: true },
-    { fill: "none", systems: catalog },
+    { fill: "none", systems: catalog, itemsPerOutcome: PAGE_ITEMS_PER_OUTCOME },
   );
   const trend = report.trend ?? [];
   const lean = (table: ReliabilityReport["mttd"]) =>
@@ -225,7 +248,7 @@ export async function reliabilityPageData(
     recurrenceRate: pageRatio(report.recurrenceRate),
     actionClosure: pageRatio(report.actionClosure),
     resolutionEffectiveness: pageRatio(report.resolutionEffectiveness),
-    overdueActions: { total: report.overdueActions.length, items: report.overdueActions.slice(0, PAGE_ITEMS_PER_OUTCOME) },
+    overdueActions: { total: report.overdueActionsTotal, items: report.overdueActions.slice(0, PAGE_ITEMS_PER_OUTCOME) },
     trend,
     charts: trendCharts(trend),
     loaded: report.loaded,
@@ -235,6 +258,7 @@ export async function reliabilityPageData(
   await fillReferences(
     db,
     [
+      ...data.availability.systems.flatMap((s) => s.incidents),
       ...ratios.flatMap((i) => (i.incident ? [i.incident] : [])),
       ...(["mttd", "mtta", "mttr"] as const).flatMap((k) => Object.values(data[k]).flatMap((d) => d.incompleteIncidents)),
     ],
@@ -258,7 +282,6 @@ function ratioJson(figure: RatioFigure) {
       detail: item.detail,
     })),
   };
-      ...data.availability.systems.flatMap((s) => s.incidents),
 }
 
 function actionJson(a: ReliabilityReport["overdueActions"][number]) {

@@ -18,6 +18,7 @@ import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import { effectiveSla } from "../catalog/sla";
+import { VersionedCache } from "../lib/data-version.server";
 import {
   actionClosure,
   availability,
@@ -442,7 +443,10 @@ export interface RatioFigure {
   value: number | null;
   numerator: number;
   denominator: number;
+  /** Every item, or the first `itemsPerOutcome` of each outcome when the report was built with a limit. */
   items: RatioItem[];
+  /** Each outcome with its full item count, in the order the outcome first appears in the full list. */
+  outcomes: Array<{ outcome: string; total: number }>;
 }
 
 export interface TrendRow {
@@ -475,8 +479,10 @@ export interface ReliabilityReport {
   responseWithinSla: RatioFigure;
   recurrenceRate: RatioFigure;
   actionClosure: RatioFigure;
-  /** Open actions in scope past their due day, oldest due date first (Metrics 8). */
+  /** Open actions in scope past their due day, oldest due date first (Metrics 8); cut to `itemsPerOutcome` if given. */
   overdueActions: ActionRef[];
+  /** How many actions are overdue (the full length of `overdueActions`). */
+  overdueActionsTotal: number;
   resolutionEffectiveness: RatioFigure;
   trend: TrendRow[] | null;
   /** Incidents and actions read, for the benchmark and diagnostics. */
@@ -564,18 +570,87 @@ function lowerBound(keys: readonly number[], value: number): number {
  * All figures come from ./reliability.ts; see {@link buildReliabilityReport}. With `fill: "none"`
  * the incident titles and action titles/owners/sources are left for the caller to fill (with
  * {@link fillReferences}) for the few it shows. `systems`: the catalog when the caller has just
- * read it with {@link loadCatalogSystems} (saves reading it twice).
+ * read it with {@link catalogSystems} (saves reading it twice); else it is read through that cache.
+ *
+ * Trends are cached ({@link reliabilityCaches}): the 12 months are complete months before T's
+ * month, each as of its own end, so for one scope, time zone and first month they do not depend on
+ * T and are kept under the data version (app/lib/data-version.server.ts). On a hit only the
+ * period's rows are read (the same rows the period's figures use on a miss, so the report is the
+ * same either way); on a miss the 15-month window is read once and gives both.
  * @throws RangeError when the period ends before it starts.
  */
 export async function getReliabilityReport(
   db: Database,
   query: ReportQuery,
-  options: { fill: "all" | "none"; systems?: CatalogSystem[] } = { fill: "all" },
+  options: { fill: "all" | "none"; systems?: CatalogSystem[]; itemsPerOutcome?: number } = { fill: "all" },
 ): Promise<ReliabilityReport> {
-  const input = await loadReliabilityInput(db, query, options.systems);
-  const report = buildReliabilityReport(input, query);
+  const systems = options.systems ?? (await catalogSystems(db));
+  const build = { itemsPerOutcome: options.itemsPerOutcome };
+  let report: ReliabilityReport;
+  if (!query.trends) {
+    report = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
+  } else {
+    let computed = null as ReliabilityReport | null;
+    const trend = await cachesOf(db).trend.get(db, trendKey(query), async () => {
+      computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
+      return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
+    });
+    if (computed && !trend.hit) {
+      report = computed;
+    } else {
+      // Only the period's rows; the trend comes from the cache.
+      const input = await loadReliabilityInput(db, { ...query, trends: false }, systems, { readToAsOf: true });
+      report = { ...buildReliabilityReport(input, { ...query, trends: false }, build), trend: trend.value };
+    }
+  }
   if (options.fill === "all") await fillReferences(db, report.references.incidents, report.references.actions);
   return report;
+}
+
+/** The caches of one database (a test process opens many; their data versions are unrelated). */
+interface ReliabilityCaches {
+  /** {@link loadCatalogSystems}' result, under the key "catalog". */
+  catalog: VersionedCache<CatalogSystem[]>;
+  /** The 12 trend rows of a report, under {@link trendKey}. */
+  trend: VersionedCache<TrendRow[]>;
+}
+
+let caches = new WeakMap<Database, ReliabilityCaches>();
+
+/**
+ * The reliability caches of `db` (created on first use): entries are keyed by the data version,
+ * so any committed write to the tables the metrics read makes them unreachable.
+ */
+export function reliabilityCaches(db: Database): ReliabilityCaches {
+  let found = caches.get(db);
+  if (!found) {
+    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }) };
+    caches.set(db, found);
+  }
+  return found;
+}
+const cachesOf = reliabilityCaches;
+
+/** Forgets every cached catalog and trend of every database (the benchmark measures the cold path with it). */
+export function clearReliabilityCaches(): void {
+  caches = new WeakMap();
+}
+
+/**
+ * What a trend depends on besides the data: the scope, the time zone and its first month (the
+ * months are complete months before T's month, each as of its own end, so T itself does not count).
+ */
+function trendKey(query: ReportQuery): string {
+  const first = trendStart(query);
+  return JSON.stringify(["trend", 12, query.timeZone, first.toISOString(), query.scope.team ?? null, query.scope.tier ?? null, query.scope.system ?? null]);
+}
+
+/**
+ * {@link loadCatalogSystems} through the data-version cache: the same array for every caller
+ * until a write to the catalog (or any metric table) commits. Do not modify it.
+ */
+export async function catalogSystems(db: Database): Promise<CatalogSystem[]> {
+  return (await cachesOf(db).catalog.get(db, "catalog", () => loadCatalogSystems(db))).value;
 }
 
 /** The first month of the trend (12 complete months before the month containing T), as an instant. */
@@ -596,8 +671,17 @@ const utcDay = (d: Date) => {
   return text;
 };
 
-/** Loads the catalog (unless given, from {@link loadCatalogSystems}), the incidents and the actions a report needs (see the module comment). */
-export async function loadReliabilityInput(db: Database, query: ReportQuery, catalog?: CatalogSystem[]): Promise<ReliabilityInput> {
+/**
+ * Loads the catalog (unless given, from {@link loadCatalogSystems}), the incidents and the actions a report needs (see the module comment).
+ * `readToAsOf`: read incidents up to T as the trend path does even without trends (a cached trend
+ * must leave the period's figures exactly as a fresh load would give them).
+ */
+export async function loadReliabilityInput(
+  db: Database,
+  query: ReportQuery,
+  catalog?: CatalogSystem[],
+  options: { readToAsOf?: boolean } = {},
+): Promise<ReliabilityInput> {
   const { period, asOf } = query;
   const systems = catalog ?? (await loadCatalogSystems(db));
   const slugById = new Map(systems.map((s) => [s.id, s.slug]));
@@ -605,7 +689,7 @@ export async function loadReliabilityInput(db: Database, query: ReportQuery, cat
   const earliest = query.trends ? new Date(Math.min(period.from.getTime(), trendStart(query).getTime())) : period.from;
   // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
   // resolution effectiveness (Metrics 9); the trend's months run up to T.
-  const latest = new Date(Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0));
+  const latest = new Date(Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends || options.readToAsOf ? asOf.getTime() + 1 : 0));
   // The trend's closure figures are counted in SQL (actionClosureCounts), so actions are read for the period only.
   const months = query.trends ? monthlyTrend((p, t) => ({ period: p, asOf: t }), asOf, { months: 12, timeZone: query.timeZone }) : [];
   const actionsFrom = query.trends ? period.from : earliest;
@@ -648,9 +732,14 @@ export async function loadReliabilityInput(db: Database, query: ReportQuery, cat
  *   the same names; recurrence and resolution look at every incident read (a recurrence may go
  *   through a system outside the scope) and keep the incidents in scope;
  * - trend: `monthlyTrend` over the 12 complete months before T's month, in `timeZone`.
+ *
+ * `itemsPerOutcome`: keep only the first N items of each outcome of each ratio, of each duration
+ * table's incomplete incidents and of the overdue actions (a page shows no more); the figures,
+ * the per-outcome totals and every other field stay as without it. Default: every item (CSV, JSON).
  */
-export function buildReliabilityReport(input: ReliabilityInput, query: ReportQuery): ReliabilityReport {
+export function buildReliabilityReport(input: ReliabilityInput, query: ReportQuery, options: { itemsPerOutcome?: number } = {}): ReliabilityReport {
   const { period, asOf } = query;
+  const limit = options.itemsPerOutcome ?? Infinity;
   const measuredTo = new Date(Math.max(period.from.getTime(), Math.min(period.to.getTime(), asOf.getTime())));
   const inScope = scopeSystems(input.systems, query.scope);
   const all = orderedBy(input.incidents, (i) => i.startedAt.getTime());
@@ -704,7 +793,7 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
       medianMinutes: s.medianMinutes,
       count: s.count,
       incomplete: s.incomplete,
-      incompleteIncidents: s.incompleteIncidents.map((x) => ({ ...ref(x.id), reason: x.reason.replaceAll("_", " ") })),
+      incompleteIncidents: cut(s.incompleteIncidents, limit).map((x) => ({ ...ref(x.id), reason: x.reason.replaceAll("_", " ") })),
     });
     return { ...(Object.fromEntries(SEVERITIES.map((sev) => [sev, one(metric.bySeverity[sev])])) as Record<Severity, DurationFigure>), all: one(metric.all) };
   };
@@ -712,59 +801,59 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
   // 6. Response within SLA (targets from every system, retired or not).
   const inPeriod = windows.startedIn(period);
   const response = responseWithinSla(inPeriod, input.systems, period, asOf);
-  const responseItems: RatioItem[] = [
-    ...response.within.map((x) => ({ outcome: "within", numerator: true, denominator: true, incident: ref(x.id), detail: `${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` })),
-    ...response.breached.map((x) => ({
-      outcome: "breached",
-      numerator: false,
-      denominator: true,
-      incident: ref(x.id),
-      detail: `${x.acknowledged ? "" : "unacknowledged, "}${minutesFmt(x.minutes)} against ${minutesFmt(x.targetMinutes)}`,
-    })),
-    ...response.pending.map((x) => ({ outcome: "pending", numerator: false, denominator: false, incident: ref(x.id), detail: `unacknowledged for ${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` })),
-    ...response.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, incident: ref(x.id), detail: x.reason.replaceAll("_", " ") })),
-  ];
+  const responseItems = new RatioItems(limit);
+  responseItems.addAll("within", true, true, response.within, (x) => ({ incident: ref(x.id), detail: `${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` }));
+  responseItems.addAll("breached", false, true, response.breached, (x) => ({
+    incident: ref(x.id),
+    detail: `${x.acknowledged ? "" : "unacknowledged, "}${minutesFmt(x.minutes)} against ${minutesFmt(x.targetMinutes)}`,
+  }));
+  responseItems.addAll("pending", false, false, response.pending, (x) => ({ incident: ref(x.id), detail: `unacknowledged for ${minutesFmt(x.minutes)} of ${minutesFmt(x.targetMinutes)}` }));
+  responseItems.addAll("incomplete", false, false, response.incomplete, (x) => ({ incident: ref(x.id), detail: x.reason.replaceAll("_", " ") }));
 
   // 7. Recurrence: over every incident read, kept to the scope.
   const recurrence = recurrenceRate(windows.forRecurrence(period, asOf), period, asOf);
   const recurringById = new Map(recurrence.recurring.map((r) => [r.id, r]));
-  const recurrenceItems: RatioItem[] = recurrence.incidents
-    .filter((id) => scopedIds.has(id))
-    .map((id) => {
-      const r = recurringById.get(id);
-      if (!r) return { outcome: "no_recurrence", numerator: false, denominator: true, incident: ref(id), detail: "" };
+  const recurrenceItems = new RatioItems(limit);
+  for (const id of recurrence.incidents) {
+    if (!scopedIds.has(id)) continue;
+    const r = recurringById.get(id);
+    if (!r) {
+      recurrenceItems.add("no_recurrence", false, true, () => ({ incident: ref(id), detail: "" }));
+      continue;
+    }
+    recurrenceItems.add("recurs", true, true, () => {
       const earlier = byId.get(r.earlierIncident);
       const via = r.reason === "explicit_link" ? "marked as recurrence of" : `same system (${r.sharedSystems.join(", ")}) and cause (${r.rootCauseCategory?.replaceAll("_", " ")}) as`;
-      return { outcome: "recurs", numerator: true, denominator: true, incident: ref(id), detail: `${via} ${earlier ? `INC-${earlier.number}` : "an earlier incident"}` };
+      return { incident: ref(id), detail: `${via} ${earlier ? `INC-${earlier.number}` : "an earlier incident"}` };
     });
+  }
 
   // 8. Corrective-action closure (actions were read for the scope already).
   const closure = actionClosure(windows.forClosure(period, asOf), period, asOf);
-  const closureItems: RatioItem[] = [
-    ...closure.onTime.map((a) => ({ outcome: "on_time", numerator: true, denominator: true, action: actionRef(a), detail: `closed ${a.closedAt ? utcDay(a.closedAt) : ""}` })),
-    ...closure.late.map((a) => ({ outcome: "late", numerator: false, denominator: true, action: actionRef(a), detail: a.closedAt ? `closed ${utcDay(a.closedAt)}` : "not done by its due date" })),
-    ...closure.wontDo.map((id) => ({ outcome: "wont_do", numerator: false, denominator: false, action: actionRef(id), detail: "won't do: out of the denominator" })),
-    ...closure.notYetDue.map((id) => ({ outcome: "not_yet_due", numerator: false, denominator: false, action: actionRef(id), detail: "due day not over yet" })),
-    ...closure.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, action: actionRef(x.id), detail: "done without a closing time" })),
-  ];
+  const closureItems = new RatioItems(limit);
+  closureItems.addAll("on_time", true, true, closure.onTime, (a) => ({ action: actionRef(a), detail: `closed ${a.closedAt ? utcDay(a.closedAt) : ""}` }));
+  closureItems.addAll("late", false, true, closure.late, (a) => ({ action: actionRef(a), detail: a.closedAt ? `closed ${utcDay(a.closedAt)}` : "not done by its due date" }));
+  closureItems.addAll("wont_do", false, false, closure.wontDo, (id) => ({ action: actionRef(id), detail: "won't do: out of the denominator" }));
+  closureItems.addAll("not_yet_due", false, false, closure.notYetDue, (id) => ({ action: actionRef(id), detail: "due day not over yet" }));
+  closureItems.addAll("incomplete", false, false, closure.incomplete, (x) => ({ action: actionRef(x.id), detail: "done without a closing time" }));
 
   // 9. Resolution effectiveness: over every incident read, kept to the scope.
   const resolution = resolutionEffectiveness(windows.forResolution(period, asOf), input.systems, period, asOf);
   const rtoDetail = (x: { restoreMinutes: number | null; rtoMinutes: number | null }) =>
     `${x.restoreMinutes === null ? "not restored" : `restored in ${minutesFmt(x.restoreMinutes)}`}${x.rtoMinutes === null ? "" : `, RTO ${minutesFmt(x.rtoMinutes)}`}`;
   const recurredDetail = (ids: string[]) => (ids.length ? `; recurred: ${ids.map((id) => `INC-${byId.get(id)?.number ?? "?"}`).join(", ")}` : "");
-  const resolutionItems: RatioItem[] = [
-    ...resolution.effective.map((x) => ({ outcome: "effective", numerator: true, denominator: true, incident: ref(x.id), detail: `${rtoDetail(x)}${x.provisional ? " (30-day window still open)" : ""}` })),
-    ...resolution.shortfall.map((x) => ({
-      outcome: "shortfall",
-      numerator: false,
-      denominator: true,
-      incident: ref(x.id),
-      detail: `${x.reasons.map((r) => r.replaceAll("_", " ")).join(", ")}: ${rtoDetail(x)}${recurredDetail(x.recurredBy)}`,
-    })),
-    ...resolution.pending.map((x) => ({ outcome: "pending", numerator: false, denominator: false, incident: ref(x.id), detail: `${rtoDetail(x)}, still within RTO` })),
-    ...resolution.incomplete.map((x) => ({ outcome: "incomplete", numerator: false, denominator: false, incident: ref(x.id), detail: x.reason.replaceAll("_", " ") })),
-  ].filter((item) => scopedIds.has(item.incident.id));
+  const resolutionItems = new RatioItems(limit);
+  const inScopeOnly = <T extends { id: string }>(list: T[]) => list.filter((x) => scopedIds.has(x.id));
+  resolutionItems.addAll("effective", true, true, inScopeOnly(resolution.effective), (x) => ({
+    incident: ref(x.id),
+    detail: `${rtoDetail(x)}${x.provisional ? " (30-day window still open)" : ""}`,
+  }));
+  resolutionItems.addAll("shortfall", false, true, inScopeOnly(resolution.shortfall), (x) => ({
+    incident: ref(x.id),
+    detail: `${x.reasons.map((r) => r.replaceAll("_", " ")).join(", ")}: ${rtoDetail(x)}${recurredDetail(x.recurredBy)}`,
+  }));
+  resolutionItems.addAll("pending", false, false, inScopeOnly(resolution.pending), (x) => ({ incident: ref(x.id), detail: `${rtoDetail(x)}, still within RTO` }));
+  resolutionItems.addAll("incomplete", false, false, inScopeOnly(resolution.incomplete), (x) => ({ incident: ref(x.id), detail: x.reason.replaceAll("_", " ") }));
 
   const trend = query.trends ? buildTrend(input, inScope, scopedIds, query) : null;
 
@@ -781,11 +870,12 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
     mttd: table(timeToDetect(inPeriod, period, asOf)),
     mtta: table(timeToAcknowledge(inPeriod, period, asOf)),
     mttr: table(timeToRestore(inPeriod, period, asOf)),
-    responseWithinSla: { ...ratioOf(response), items: responseItems },
-    recurrenceRate: countRatio(recurrenceItems),
-    actionClosure: { ...ratioOf(closure), items: closureItems },
-    overdueActions: closure.overdue.map((a) => actionRef(a)),
-    resolutionEffectiveness: countRatio(resolutionItems),
+    responseWithinSla: { ...ratioOf(response), items: responseItems.items, outcomes: responseItems.outcomes() },
+    recurrenceRate: recurrenceItems.figure(),
+    actionClosure: { ...ratioOf(closure), items: closureItems.items, outcomes: closureItems.outcomes() },
+    overdueActions: cut(closure.overdue, limit).map((a) => actionRef(a)),
+    overdueActionsTotal: closure.overdue.length,
+    resolutionEffectiveness: resolutionItems.figure(),
     trend,
     loaded: { incidents: input.incidents.length, actions: input.actions.length },
     references: { incidents: incidentRefs, actions: actionRefs },
@@ -796,14 +886,54 @@ function ratioOf(r: { value: number | null; numerator: number; denominator: numb
   return { value: r.value, numerator: r.numerator, denominator: r.denominator };
 }
 
+/** The first `limit` entries of `list` (the list itself when it is no longer). */
+function cut<T>(list: T[], limit: number): T[] {
+  return list.length > limit ? list.slice(0, limit) : list;
+}
+
 /**
- * The ratio of the items kept in scope: the pure function's numerator and denominator, restricted
- * to the incidents in scope (for the whole scope, exactly the pure function's ratio).
+ * The items behind one ratio, added in report order: each outcome's count and the numerator and
+ * denominator over all of them, but only the first `limit` items of each outcome are built (their
+ * references and detail text are the costly part).
  */
-function countRatio(items: RatioItem[]): RatioFigure {
-  const numerator = items.filter((i) => i.numerator).length;
-  const denominator = items.filter((i) => i.denominator).length;
-  return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator, items };
+class RatioItems {
+  readonly items: RatioItem[] = [];
+  private readonly totals = new Map<string, number>();
+  private numerator = 0;
+  private denominator = 0;
+  constructor(private readonly limit: number) {}
+
+  add(outcome: string, numerator: boolean, denominator: boolean, make: () => Pick<RatioItem, "incident" | "action" | "detail">): void {
+    const seen = this.totals.get(outcome) ?? 0;
+    this.totals.set(outcome, seen + 1);
+    if (numerator) this.numerator++;
+    if (denominator) this.denominator++;
+    if (seen < this.limit) this.items.push({ outcome, numerator, denominator, ...make() });
+  }
+
+  /** One item per entry of `list`, all with the same outcome. */
+  addAll<T>(outcome: string, numerator: boolean, denominator: boolean, list: readonly T[], make: (entry: T) => Pick<RatioItem, "incident" | "action" | "detail">): void {
+    if (list.length === 0) return;
+    const seen = this.totals.get(outcome) ?? 0;
+    this.totals.set(outcome, seen + list.length);
+    if (numerator) this.numerator += list.length;
+    if (denominator) this.denominator += list.length;
+    const end = Math.min(list.length, Math.max(0, this.limit - seen));
+    for (let k = 0; k < end; k++) this.items.push({ outcome, numerator, denominator, ...make(list[k]) });
+  }
+
+  outcomes(): RatioFigure["outcomes"] {
+    return [...this.totals].map(([outcome, total]) => ({ outcome, total }));
+  }
+
+  /**
+   * The ratio of the items kept in scope: the pure function's numerator and denominator, restricted
+   * to the incidents in scope (for the whole scope, exactly the pure function's ratio).
+   */
+  figure(): RatioFigure {
+    const { numerator, denominator } = this;
+    return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator, items: this.items, outcomes: this.outcomes() };
+  }
 }
 
 function actionRefFactory(actions: readonly LoadedAction[]) {
