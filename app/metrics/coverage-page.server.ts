@@ -17,7 +17,7 @@ import { documentHref } from "../docs/slug";
 import { lineChartSvg } from "../lib/charts.server";
 import { csvDocument } from "../lib/csv";
 import type { CoverageMatrixRow, CoverageScope, CoverageState, MatrixCell, MetricSummary, Shortfall } from "./coverage";
-import { coverageReport, loadCoverageCatalog, type CoverageCatalog, type CoverageReport } from "./coverage.server";
+import { coverageCatalog, coverageReport, type CoverageCatalog, type CoverageReport } from "./coverage.server";
 import { METRIC_KEYS, METRIC_LABELS, METRIC_UNITS, STATE_LABELS, type CoverageFormValues, type MetricKey } from "./coverage-query";
 
 export { filterQuery, METRIC_KEYS, METRIC_LABELS, type CoverageFormValues, type MetricKey } from "./coverage-query";
@@ -331,11 +331,12 @@ export type LoadedCoverage =
   | { ok: false; parameter: string; error: string; values: CoverageFormValues; catalog: CoverageCatalog };
 
 /**
- * Parses the query string and computes the report (with the trend unless `trend: false`). A bad
- * parameter comes back as `{ ok: false }` with its name and message. Throws on database errors.
+ * Parses the query string and computes the report (with the trend unless `trend: false`; the
+ * catalog and the trend's past months come from the data-version caches of ./coverage.server.ts).
+ * A bad parameter comes back as `{ ok: false }` with its name and message. Throws on database errors.
  */
 export async function loadCoverage(db: Database, params: URLSearchParams, now: Date, options: { trend?: boolean } = {}): Promise<LoadedCoverage> {
-  const catalog = await loadCoverageCatalog(db);
+  const catalog = await coverageCatalog(db);
   const parsed = parseCoverageQuery(params, now, catalog);
   if (!parsed.ok) return { ...parsed, catalog };
   const { ok: _ok, ...query } = parsed;

@@ -32,12 +32,14 @@
  * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
  * A dashboard refreshed weekly can live with that; a transaction would serialise the queries.
  */
+import { createHash } from "node:crypto";
 import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import type { DocumentStatus } from "../../db/schema/documents";
 import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
 import { effectiveSla } from "../catalog/sla";
+import { VersionedCache } from "../lib/data-version.server";
 import {
   coverageSnapshot,
   coverageTrend,
@@ -253,8 +255,8 @@ interface AggregatedRows {
   revisions: RevisionSqlRow[];
   /** The latest review of each plan per bucket. */
   reviews: ReviewSqlRow[];
-  /** Plan id -> buckets (ascending) and the UTC day of the latest passed/partial drill in each. */
-  countingDays: Map<string, { buckets: number[]; days: number[] }>;
+  /** Plan id -> the UTC day of its latest passed/partial drill as of each earlier day (null: none). */
+  countingDays: Map<string, Array<number | null>>;
   /**
    * Plan id -> its latest passed/partial drill as of the last day (the newest, ties by smallest id),
    * or, when it has none, its latest drill of any outcome (which only tells that it was drilled).
@@ -289,10 +291,19 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
 
   type DocumentTuple = [string, DocumentSqlRow["kind"], string, string, DocumentStatus, number, string | null];
   type RevisionTuple = [string, number, number, number, DocumentStatus | null, string[] | null];
-  type DrillTuple = [string, string, number, number, DrillType, DrillOutcome];
+  type DrillTuple = [string, Array<number | null> | null, string, number, number, DrillType, DrillOutcome];
   type InspectionTuple = [string, Array<number | null>, string | null, number | null, InspectionResult | null];
 
-  const [documents, revisions, reviews, counting, lastDrills, ...inspections] = await Promise.all([
+  const counting = sql`outcome in ('passed', 'partial')`;
+  // `array[day of the latest counting drill before cutoff 0, ..., before the last past cutoff]` (null without a trend).
+  const pastDrillDays =
+    days.length === 1
+      ? sql`null::int[]`
+      : sql`array[${sql.join(
+          cutoffDates.slice(0, -1).map((c) => dayOf(sql`max(held_at) filter (where ${counting} and held_at < ${c.toISOString()}::timestamptz)`)),
+          sql`, `,
+        )}]`;
+  const [documents, revisions, reviews, drills, ...inspections] = await Promise.all([
     jsonTuples<DocumentTuple>(
       db,
       sql`json_build_array(d.id, d.kind, d.slug, d.title, d.status, d.current_revision, d.last_reviewed::text)`,
@@ -312,28 +323,25 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
             from plan_reviews where reviewed_at < ${last} group by 1, 2
           ) x`,
     ),
-    // Only the past days' figures read these (none without a trend).
-    days.length === 1
-      ? Promise.resolve([] as Array<[string, number[], number[]]>)
-      : jsonTuples<[string, number[], number[]]>(
-          db,
-          sql`json_build_array(y.plan_document_id, y.buckets, y.days)`,
-      sql`from (
-            select x.plan_document_id, array_agg(x.bucket order by x.bucket) as buckets, array_agg(x.day order by x.bucket) as days
-            from (
-              select plan_document_id, width_bucket(held_at, ${cut}) as bucket, ${dayOf(sql`max(held_at)`)} as day
-              from drills where held_at < ${last} and outcome in ('passed', 'partial') group by 1, 2
-            ) x
-            group by x.plan_document_id
-          ) y`,
-        ),
+    // One pass over the drills: per plan, the day of its latest passed/partial drill before each past
+    // day's cutoff (the trend), and the time of the row the last day's input needs (its latest
+    // passed/partial drill, else its latest drill of any outcome), whose other columns one index
+    // probe (drills_plan_idx) fetches, ties going to the smallest id.
     jsonTuples<DrillTuple>(
       db,
-      sql`json_build_array(x.id, x.plan_document_id, x.plan_revision, ${epochMs(sql`x.held_at`)}, x.type, x.outcome)`,
+      sql`json_build_array(w.plan_document_id, w.past, x.id, x.plan_revision, ${epochMs(sql`w.held_at`)}, x.type, x.outcome)`,
       sql`from (
-            select distinct on (plan_document_id) id, plan_document_id, plan_revision, held_at, type, outcome
-            from drills where held_at < ${last}
-            order by plan_document_id, outcome in ('passed', 'partial') desc, held_at desc, id
+            select plan_document_id,
+                   coalesce(max(held_at) filter (where ${counting}), max(held_at)) as held_at,
+                   bool_or(${counting}) as counts,
+                   ${pastDrillDays} as past
+            from drills where held_at < ${last} group by plan_document_id
+          ) w
+          cross join lateral (
+            select d.id, d.plan_revision, d.type, d.outcome from drills d
+            where d.plan_document_id = w.plan_document_id and d.held_at = w.held_at
+              and (d.outcome in ('passed', 'partial')) = w.counts
+            order by d.id limit 1
           ) x`,
     ),
     ...slices.map((ids) =>
@@ -378,8 +386,8 @@ async function loadAggregatedRows(db: Database, days: Date[], inspectedSystemIds
     documents: documentRows,
     revisions: revisionRows,
     reviews: reviews.map(([document_id, bucket, reviewed_ms]) => ({ document_id, bucket, reviewed_ms })),
-    countingDays: new Map(counting.map(([plan, buckets, dayList]) => [plan, { buckets, days: dayList }])),
-    lastDrills: lastDrills.map(([id, plan_document_id, plan_revision, held_ms, type, outcome]) => ({
+    countingDays: new Map(drills.map(([plan, past]) => [plan, past ?? []])),
+    lastDrills: drills.map(([plan_document_id, _past, id, plan_revision, held_ms, type, outcome]) => ({
       id,
       plan_document_id,
       plan_revision,
@@ -590,20 +598,8 @@ function toDayInputs(catalog: CoverageCatalog, rows: AggregatedRows, scope: Cove
       continue;
     }
     const reviews = winnersByDay(reviewsByDoc.get(d.id), dayCount, (a, b) => a.reviewed_ms > b.reviewed_ms);
-    // The day of the latest passed/partial drill as of each past day (buckets ascending, so a running max).
-    const countingDays = new Array<number | null>(lastDay).fill(null);
-    const counted = rows.countingDays.get(d.id);
-    if (counted) {
-      let j = 0;
-      let latest: number | null = null;
-      for (let k = 0; k < lastDay; k++) {
-        while (j < counted.buckets.length && counted.buckets[j]! <= k) {
-          if (latest === null || counted.days[j]! > latest) latest = counted.days[j]!;
-          j++;
-        }
-        countingDays[k] = latest;
-      }
-    }
+    // The day of the latest passed/partial drill as of each past day (none when never drilled).
+    const countingDays = rows.countingDays.get(d.id) ?? [];
     const documentReviewDay = d.last_reviewed ? dayOfMs(Date.parse(`${d.last_reviewed}T00:00:00Z`)) : null;
     let previous: PlanFacts | null = null;
     for (let k = 0; k < lastDay; k++) {
@@ -615,7 +611,7 @@ function toDayInputs(catalog: CoverageCatalog, rows: AggregatedRows, scope: Cove
       if (documentReviewDay !== null && documentReviewDay <= today && (reviewDay === null || documentReviewDay > reviewDay)) reviewDay = documentReviewDay;
       const systems = Array.isArray(r.systems) ? r.systems : docSystems;
       const evidenceDay = reviewDay ?? dayOfMs(r.created_ms);
-      const lastDrillDay = countingDays[k]!;
+      const lastDrillDay = countingDays[k] ?? null;
       // Facts are values: a plan that did not change between two days gives the same object to both.
       if (!previous || previous.systems !== systems || previous.evidenceDay !== evidenceDay || previous.lastDrillDay !== lastDrillDay) {
         previous = { slug: d.slug, systems, evidenceDay, lastDrillDay };
@@ -668,6 +664,13 @@ export async function loadCoverageInputs(
  * items, the matrix and, unless `trend: false`, the 12-month trend (shared/domain.md, "Metrics" 1-4,
  * "Trend views"; the same points as `coverageTrend`). Reads the database (a few queries, see the
  * module comment); throws on database errors.
+ *
+ * The trend's past months come from {@link coverageCaches} when they were computed at the current
+ * data version (app/lib/data-version.server.ts): a past point depends only on its month-end day, the
+ * scope, the catalog's systems (tier, lifecycle, owner team, intervals) and the rows, and every
+ * committed write to those tables moves the version. On a hit only the as-of day's rows are read
+ * (what `trend: false` reads); on a miss all days are read at once and give both. Days are UTC, so
+ * the reader's time zone does not enter. The last point is always the as-of day's figures, fresh.
  */
 export async function coverageReport(
   db: Database,
@@ -676,10 +679,100 @@ export async function coverageReport(
   const scope = options.scope ?? {};
   const asOf = new Date(utcDay(options.asOf) * DAY_MS);
   const withTrend = options.trend ?? true;
-  const catalog = options.catalog ?? (await loadCoverageCatalog(db));
+  const catalog = options.catalog ?? (await coverageCatalog(db));
   const days = coverageAsOfDays(asOf, withTrend ? TREND_MONTHS : 1);
-  const inputs = await loadCoverageInputs(db, catalog, days, scope);
-  return reportFromInputs(inputs, days, catalog);
+  if (days.length === 1) return reportFromInputs(await loadCoverageInputs(db, catalog, days, scope), days, catalog);
+
+  const pastDays = days.slice(0, -1);
+  let computed: CoverageDayInputs | null = null;
+  const past = await coverageCaches(db).trend.get(db, pastTrendKey(pastDays, scope, catalog), async () => {
+    computed = await loadCoverageInputs(db, catalog, days, scope);
+    return Object.freeze(pastTrendPoints(computed.trend, pastDays, catalog, scope).map((p) => Object.freeze(p)));
+  });
+  // A hit (or another request's computation of the same entry): only the as-of day is read.
+  const inputs: CoverageDayInputs = computed ?? (await loadCoverageInputs(db, catalog, [asOf], scope));
+  return reportWithPastTrend(inputs.input, asOf, catalog, past.value);
+}
+
+/** The coverage caches of one database (a test process opens many; their data versions are unrelated). */
+interface CoverageCaches {
+  /** {@link loadCoverageCatalog}'s result, under the key "catalog". */
+  catalog: VersionedCache<CoverageCatalog>;
+  /** The trend points of the days before the as-of day (frozen; oldest first), under {@link pastTrendKey}. */
+  trend: VersionedCache<readonly CoverageTrendPoint[]>;
+}
+
+let caches = new WeakMap<Database, CoverageCaches>();
+
+/**
+ * The coverage caches of `db` (created on first use). Entries are keyed by the data version, so a
+ * committed write to any table the metrics read makes them unreachable; each holds a computed
+ * result that callers share and must not modify.
+ */
+export function coverageCaches(db: Database): CoverageCaches {
+  let found = caches.get(db);
+  if (!found) {
+    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }) };
+    caches.set(db, found);
+  }
+  return found;
+}
+
+/** Forgets every cached catalog and trend of every database (bench:coverage measures the cold path with it). */
+export function clearCoverageCaches(): void {
+  caches = new WeakMap();
+}
+
+/**
+ * {@link loadCoverageCatalog} through the data-version cache: the same object for every caller until
+ * a write commits. Do not modify it.
+ */
+export async function coverageCatalog(db: Database): Promise<CoverageCatalog> {
+  return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db))).value;
+}
+
+const catalogFingerprints = new WeakMap<CoverageCatalog, string>();
+
+/**
+ * A digest of what the figures read from `catalog` (each system's slug, tier, lifecycle, owner team
+ * and intervals), so a trend computed with another catalog is never taken for this one: a catalog
+ * read just before a write committed is older than the data version the trend is stored under.
+ */
+function catalogFingerprint(catalog: CoverageCatalog): string {
+  let found = catalogFingerprints.get(catalog);
+  if (found === undefined) {
+    const hash = createHash("sha1");
+    for (const s of catalog.systems) {
+      const { drillIntervalDays, inspectionIntervalDays, planReviewIntervalDays } = s.sla;
+      hash.update(`${s.slug}\t${s.tier}\t${s.lifecycle}\t${s.ownerTeam ?? ""}\t${drillIntervalDays ?? ""}\t${inspectionIntervalDays}\t${planReviewIntervalDays}\n`);
+    }
+    found = hash.digest("base64");
+    catalogFingerprints.set(catalog, found);
+  }
+  return found;
+}
+
+/**
+ * What the past trend points depend on besides the rows: their days (month-ends, UTC), the scope
+ * (each filter's values sorted and deduplicated: they are ORed, so order does not matter) and the catalog.
+ */
+function pastTrendKey(pastDays: Date[], scope: CoverageScope, catalog: CoverageCatalog): string {
+  const set = <T extends string | number>(values: T[] | undefined) => (values?.length ? [...new Set(values)].sort() : null);
+  return JSON.stringify([
+    pastDays.map(utcDay),
+    set(scope.team),
+    set(scope.tier),
+    set(scope.system),
+    catalogFingerprint(catalog),
+  ]);
+}
+
+/** The trend points of `pastDays` (each as the one-month point `coverageTrend` gives for it, figures only). */
+function pastTrendPoints(facts: CoverageFacts[], pastDays: Date[], catalog: CoverageCatalog, scope: CoverageScope): CoverageTrendPoint[] {
+  return pastDays.map((day, k) => ({
+    ...coverageTrend(NO_ROWS, 1, day)[0]!,
+    ...figuresFromFacts(catalog.systems, scope, facts[k]!, utcDay(day)),
+  }));
 }
 
 const NO_ROWS: CoverageInput = { systems: [], plans: [], drills: [], inspections: [], runbooks: [] };
@@ -692,16 +785,22 @@ const figures = ({ value, numerator, denominator }: MetricSummary): MetricSummar
  */
 export function reportFromInputs(inputs: CoverageDayInputs, days: Date[], catalog: CoverageCatalog): CoverageReport {
   const asOf = days[days.length - 1]!;
-  const { input } = inputs;
+  const past = days.length === 1 ? null : pastTrendPoints(inputs.trend, days.slice(0, -1), catalog, inputs.input.scope ?? {});
+  return reportWithPastTrend(inputs.input, asOf, catalog, past);
+}
+
+/**
+ * The report as of `asOf` from its input, with `past` (the trend points before `asOf`'s, oldest
+ * first) followed by `asOf`'s own point; no trend when `past` is null. Pure.
+ */
+function reportWithPastTrend(input: CoverageInput, asOf: Date, catalog: CoverageCatalog, past: readonly CoverageTrendPoint[] | null): CoverageReport {
   const snapshot = coverageSnapshot(input, asOf);
   const trend: CoverageTrendPoint[] =
-    days.length === 1
+    past === null
       ? []
       : [
-          ...days.slice(0, -1).map((day, k) => ({
-            ...coverageTrend(NO_ROWS, 1, day)[0]!,
-            ...figuresFromFacts(catalog.systems, input.scope, inputs.trend[k]!, utcDay(day)),
-          })),
+          // Copies: the cached points are shared between reports.
+          ...past.map((p) => ({ ...p, asOf: new Date(p.asOf), plan: { ...p.plan }, drill: { ...p.drill }, inspection: { ...p.inspection }, runbook: { ...p.runbook } })),
           {
             ...coverageTrend(NO_ROWS, 1, asOf)[0]!,
             plan: figures(snapshot.plan),
