@@ -1,5 +1,4 @@
-import { Form, Link, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { Form, Link } from "@remix-run/react";
 import type { PlanContinuity, SystemInspections } from "~/continuity/continuity.server";
 import {
   ACTION_STATUSES,
@@ -13,6 +12,10 @@ import {
   type InspectionFormValues,
 } from "~/continuity/forms";
 import { Timestamp } from "./badges";
+import { ErrorSummary } from "./ui/error-summary";
+import { CellField, choicesOf, SelectField, TextAreaField, TextField, type FieldErrors } from "./ui/field";
+import { Pager } from "./ui/pager";
+import { DefaultSave, SaveButton } from "./ui/save-buttons";
 
 /**
  * Contingency-plan reviews, drills and inspections: the panel on a contingency plan's page, the
@@ -44,20 +47,6 @@ export function RecoveryVsRto({ minutes, rto, within }: { minutes: number | null
       {formatMinutes(minutes)}
       {rto !== null ? <span className="muted small"> (RTO {formatMinutes(rto)}{within === false ? ": over" : within ? ": within" : ""})</span> : null}
     </span>
-  );
-}
-
-function Pager({ page, pages, param, anchor }: { page: number; pages: number; param: string; anchor: string }) {
-  if (pages <= 1) return null;
-  const href = (p: number) => `?${param}=${p}#${anchor}`;
-  return (
-    <nav className="pager small" aria-label="Pages">
-      {page > 1 ? <Link to={href(page - 1)}>← Newer</Link> : <span className="muted">← Newer</span>}
-      <span>
-        Page {page} of {pages}
-      </span>
-      {page < pages ? <Link to={href(page + 1)}>Older →</Link> : <span className="muted">Older →</span>}
-    </nav>
   );
 }
 
@@ -202,7 +191,7 @@ export function PlanContinuityPanel({ plan, canEdit, reviewed }: { plan: PlanCon
             </tbody>
           </table>
         )}
-        <Pager page={plan.drillPage} pages={plan.drillPages} param="drills" anchor="continuity" />
+        <Pager page={plan.drillPage} pages={plan.drillPages} param="drills" hash="continuity" order="newest-first" variant="panel" />
       </details>
       <details className="continuity-details">
         <summary>Review history ({review.total})</summary>
@@ -357,14 +346,12 @@ export function InspectionsPanel({ data, system, canRecord }: { data: SystemInsp
         </table>
       )}
       <p className="muted small">{data.total} inspections in all.</p>
-      <Pager page={data.page} pages={data.pages} param="inspections" anchor="inspections" />
+      <Pager page={data.page} pages={data.pages} param="inspections" hash="inspections" order="newest-first" variant="panel" />
     </section>
   );
 }
 
 // ------------------------------------------------------------------------------------- forms
-
-const idFor = (prefix: string, name: string) => `${prefix}-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 
 const FIELD_LABELS: Record<string, string> = {
   plan: "Contingency plan",
@@ -390,126 +377,9 @@ function labelFor(key: string): string {
   return FIELD_LABELS[key] ?? key;
 }
 
-/** The errors of a refused form, each linking to its input; takes focus so it is read out. */
-export function RecordErrorSummary({ errors, prefix }: { errors: FormErrors; prefix: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const keys = Object.keys(errors);
-  useEffect(() => {
-    if (keys.length > 0) ref.current?.focus();
-  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
-  if (keys.length === 0) return null;
-  return (
-    <div className="form-error" role="alert" tabIndex={-1} ref={ref}>
-      <p style={{ margin: 0 }}>
-        <strong>Nothing was saved.</strong> {keys.length === 1 ? "One field needs" : `${keys.length} fields need`} attention:
-      </p>
-      <ul>
-        {keys.map((key) => (
-          <li key={key}>
-            <a href={`#${idFor(prefix, key)}`}>{labelFor(key)}</a>: {errors[key]}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-interface FieldProps {
-  prefix: string;
-  name: string;
-  label: ReactNode;
-  value: string;
-  errors: FormErrors;
-  hint?: ReactNode;
-}
-
-function describedBy(id: string, error: string | undefined, hint: ReactNode) {
-  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-}
-
-function FieldFooter({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
-  return (
-    <>
-      {hint ? (
-        <p className="muted small field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
-function Input({ prefix, name, label, value, errors, hint, type = "text", ...rest }: FieldProps & { type?: string; required?: boolean; inputMode?: "numeric"; min?: number; list?: string }) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} type={type} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...rest} />
-      <FieldFooter id={id} error={error} hint={hint} />
-    </div>
-  );
-}
-
-function TextArea({ prefix, name, label, value, errors, hint, rows = 3 }: FieldProps & { rows?: number }) {
-  const id = idFor(prefix, name);
-  const error = errors[name] ?? Object.entries(errors).find(([k]) => k.startsWith(`${name}[`))?.[1];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} rows={rows} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} />
-      <FieldFooter id={id} error={error} hint={hint} />
-    </div>
-  );
-}
-
-function Select({ prefix, name, label, value, errors, hint, choices }: FieldProps & { choices: Array<{ value: string; label: string }> }) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)}>
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-      <FieldFooter id={id} error={error} hint={hint} />
-    </div>
-  );
-}
-
-function Cell({ prefix, name, label, value, errors, type = "text", choices }: FieldProps & { type?: string; choices?: readonly string[] }) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  const common = { id, name, "aria-label": String(label), "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined };
-  return (
-    <td>
-      {choices ? (
-        <select {...common} defaultValue={value}>
-          {choices.map((c) => (
-            <option key={c} value={c}>
-              {words(c)}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input {...common} type={type} defaultValue={value} />
-      )}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </td>
-  );
+/** The errors of a refused drill, inspection or review form, each linking to its input (see `ErrorSummary`). */
+export function RecordErrorSummary({ errors, prefix }: { errors: FieldErrors; prefix: string }) {
+  return <ErrorSummary errors={errors} prefix={prefix} labelFor={labelFor} />;
 }
 
 function ActionRows({ prefix, rows, errors }: { prefix: string; rows: ActionRow[]; errors: FormErrors }) {
@@ -529,10 +399,10 @@ function ActionRows({ prefix, rows, errors }: { prefix: string; rows: ActionRow[
         <tbody>
           {rows.map((row, i) => (
             <tr key={i}>
-              <Cell prefix={prefix} name={`correctiveActions[${i}].title`} label={`Corrective action ${i + 1}: title`} value={row.title} errors={errors} />
-              <Cell prefix={prefix} name={`correctiveActions[${i}].owner`} label={`Corrective action ${i + 1}: owner`} value={row.owner} errors={errors} />
-              <Cell prefix={prefix} name={`correctiveActions[${i}].dueDate`} label={`Corrective action ${i + 1}: due date`} value={row.dueDate} errors={errors} type="date" />
-              <Cell prefix={prefix} name={`correctiveActions[${i}].status`} label={`Corrective action ${i + 1}: status`} value={row.status} errors={errors} choices={ACTION_STATUSES} />
+              <CellField prefix={prefix} name={`correctiveActions[${i}].title`} label={`Corrective action ${i + 1}: title`} value={row.title} errors={errors} />
+              <CellField prefix={prefix} name={`correctiveActions[${i}].owner`} label={`Corrective action ${i + 1}: owner`} value={row.owner} errors={errors} />
+              <CellField prefix={prefix} name={`correctiveActions[${i}].dueDate`} label={`Corrective action ${i + 1}: due date`} value={row.dueDate} errors={errors} type="date" />
+              <CellField prefix={prefix} name={`correctiveActions[${i}].status`} label={`Corrective action ${i + 1}: status`} value={row.status} errors={errors} choices={choicesOf(ACTION_STATUSES, words)} />
             </tr>
           ))}
         </tbody>
@@ -560,9 +430,9 @@ function ChecklistRows({ prefix, rows, errors }: { prefix: string; rows: Checkli
         <tbody>
           {rows.map((row, i) => (
             <tr key={i}>
-              <Cell prefix={prefix} name={`checklist[${i}].item`} label={`Checklist item ${i + 1}: check`} value={row.item} errors={errors} />
-              <Cell prefix={prefix} name={`checklist[${i}].result`} label={`Checklist item ${i + 1}: result`} value={row.result} errors={errors} choices={INSPECTION_RESULTS} />
-              <Cell prefix={prefix} name={`checklist[${i}].note`} label={`Checklist item ${i + 1}: note`} value={row.note} errors={errors} />
+              <CellField prefix={prefix} name={`checklist[${i}].item`} label={`Checklist item ${i + 1}: check`} value={row.item} errors={errors} />
+              <CellField prefix={prefix} name={`checklist[${i}].result`} label={`Checklist item ${i + 1}: result`} value={row.result} errors={errors} choices={choicesOf(INSPECTION_RESULTS, words)} />
+              <CellField prefix={prefix} name={`checklist[${i}].note`} label={`Checklist item ${i + 1}: note`} value={row.note} errors={errors} />
             </tr>
           ))}
         </tbody>
@@ -571,24 +441,6 @@ function ChecklistRows({ prefix, rows, errors }: { prefix: string; rows: Checkli
         Add a checklist row
       </button>
     </fieldset>
-  );
-}
-
-function SaveButton({ label }: { label: string }) {
-  const busy = useNavigation().state === "submitting";
-  return (
-    <button type="submit" name="intent" value="save" disabled={busy}>
-      {busy ? "Saving…" : label}
-    </button>
-  );
-}
-
-/** Enter in a text field saves (the row buttons come first in the form but are not the default). */
-function DefaultSave() {
-  return (
-    <button type="submit" name="intent" value="save" tabIndex={-1} aria-hidden="true" className="visually-hidden">
-      Save
-    </button>
   );
 }
 
@@ -610,7 +462,7 @@ export function DrillForm({
     <Form method="post" className="form continuity-form" noValidate>
       <DefaultSave />
       <RecordErrorSummary errors={errors} prefix={p} />
-      <Select
+      <SelectField
         prefix={p}
         name="plan"
         label="Contingency plan"
@@ -619,7 +471,7 @@ export function DrillForm({
         choices={[{ value: "", label: "Choose a plan…" }, ...plans.map((pl) => ({ value: pl.slug, label: pl.title }))]}
       />
       <div className="continuity-grid">
-        <Input
+        <TextField
           prefix={p}
           name="planRevision"
           label="Plan revision exercised"
@@ -628,10 +480,10 @@ export function DrillForm({
           inputMode="numeric"
           hint={current ? `Blank: the current revision (${current.currentRevision}).` : "Blank: the current revision."}
         />
-        <Input prefix={p} name="heldAt" label="When" type="datetime-local" value={values.heldAt} errors={errors} hint={`Your time zone: ${timeZone}.`} required />
-        <Select prefix={p} name="type" label="Type" value={values.type} errors={errors} choices={DRILL_TYPES.map((t) => ({ value: t, label: words(t) }))} />
-        <Select prefix={p} name="outcome" label="Outcome" value={values.outcome} errors={errors} choices={DRILL_OUTCOMES.map((o) => ({ value: o, label: o }))} />
-        <Input
+        <TextField prefix={p} name="heldAt" label="When" type="datetime-local" value={values.heldAt} errors={errors} hint={`Your time zone: ${timeZone}.`} required />
+        <SelectField prefix={p} name="type" label="Type" value={values.type} errors={errors} choices={choicesOf(DRILL_TYPES, words)} />
+        <SelectField prefix={p} name="outcome" label="Outcome" value={values.outcome} errors={errors} choices={choicesOf(DRILL_OUTCOMES)} />
+        <TextField
           prefix={p}
           name="recoveryMinutes"
           label="Achieved recovery time (minutes)"
@@ -641,12 +493,12 @@ export function DrillForm({
           hint="Blank when not measured (a tabletop exercise)."
         />
       </div>
-      <Input prefix={p} name="scenario" label="Scenario exercised" value={values.scenario} errors={errors} required />
+      <TextField prefix={p} name="scenario" label="Scenario exercised" value={values.scenario} errors={errors} required />
       <div className="continuity-grid">
-        <TextArea prefix={p} name="participants" label="Participants" value={values.participants} errors={errors} hint="One per line." rows={4} />
-        <TextArea prefix={p} name="findings" label="Findings" value={values.findings} errors={errors} hint="One per line." rows={4} />
+        <TextAreaField prefix={p} name="participants" label="Participants" value={values.participants} errors={errors} hint="One per line." rows={4} />
+        <TextAreaField prefix={p} name="findings" label="Findings" value={values.findings} errors={errors} hint="One per line." rows={4} />
       </div>
-      <TextArea prefix={p} name="notes" label="Notes" value={values.notes} errors={errors} />
+      <TextAreaField prefix={p} name="notes" label="Notes" value={values.notes} errors={errors} />
       <ActionRows prefix={p} rows={values.correctiveActions} errors={errors} />
       <SaveButton label="Record drill" />
     </Form>
@@ -671,7 +523,7 @@ export function InspectionForm({
       <DefaultSave />
       <RecordErrorSummary errors={errors} prefix={p} />
       <div className="continuity-grid">
-        <Select
+        <SelectField
           prefix={p}
           name="system"
           label="System"
@@ -679,21 +531,21 @@ export function InspectionForm({
           errors={errors}
           choices={[{ value: "", label: "Choose a system…" }, ...systems.map((s) => ({ value: s.slug, label: `${s.name} (tier ${s.tier})` }))]}
         />
-        <Input prefix={p} name="inspectedAt" label="When" type="datetime-local" value={values.inspectedAt} errors={errors} hint={`Your time zone: ${timeZone}.`} required />
-        <Input prefix={p} name="inspector" label="Inspector" value={values.inspector} errors={errors} required />
-        <Select
+        <TextField prefix={p} name="inspectedAt" label="When" type="datetime-local" value={values.inspectedAt} errors={errors} hint={`Your time zone: ${timeZone}.`} required />
+        <TextField prefix={p} name="inspector" label="Inspector" value={values.inspector} errors={errors} required />
+        <SelectField
           prefix={p}
           name="result"
           label="Result"
           value={values.result}
           errors={errors}
-          choices={INSPECTION_RESULTS.map((r) => ({ value: r, label: r }))}
+          choices={choicesOf(INSPECTION_RESULTS)}
           hint="At least as bad as the worst checklist item."
         />
       </div>
       <ChecklistRows prefix={p} rows={values.checklist} errors={errors} />
-      <TextArea prefix={p} name="findings" label="Findings" value={values.findings} errors={errors} hint="One per line." rows={4} />
-      <TextArea prefix={p} name="notes" label="Notes" value={values.notes} errors={errors} />
+      <TextAreaField prefix={p} name="findings" label="Findings" value={values.findings} errors={errors} hint="One per line." rows={4} />
+      <TextAreaField prefix={p} name="notes" label="Notes" value={values.notes} errors={errors} />
       <ActionRows prefix={p} rows={values.correctiveActions} errors={errors} />
       <SaveButton label="Record inspection" />
     </Form>

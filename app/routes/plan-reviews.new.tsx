@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/session.server";
 import { RecordErrorSummary } from "~/components/continuity";
+import { TextAreaField } from "~/components/ui/field";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { recordPlanReview } from "~/continuity/continuity.server";
 import type { FormErrors } from "~/continuity/forms";
@@ -66,11 +67,7 @@ export default function PlanReviewPage() {
       <Form method="post" className="form" noValidate>
         <RecordErrorSummary errors={errors} prefix="review" />
         <input type="hidden" name="revision" value={plan.currentRevision} />
-        <div className="field">
-          <label htmlFor="review-comment">Comment (optional)</label>
-          <textarea id="review-comment" name="comment" rows={3} maxLength={2000} defaultValue={result?.values.comment ?? ""} aria-invalid={errors.comment ? true : undefined} />
-          {errors.comment ? <p className="field-error">{errors.comment}</p> : null}
-        </div>
+        <TextAreaField prefix="review" name="comment" label="Comment (optional)" value={result?.values.comment ?? ""} errors={errors} maxLength={2000} />
         {errors.revision ? (
           <p className="field-error" id="review-revision">
             {errors.revision} <Link to={documentHref(plan.slug)}>Open the current text</Link>.

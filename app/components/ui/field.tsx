@@ -94,11 +94,11 @@ export function TextField({ value, type = "text", placeholder, list, readOnly, r
  * A labelled `<textarea>` with hint and error. A list typed one item a line is validated item by
  * item, so an error of `name[2]` is shown here too when `name` itself has none.
  */
-export function TextAreaField({ value, rows = 3, ...field }: FieldProps & { value: string; rows?: number }) {
+export function TextAreaField({ value, rows = 3, maxLength, ...field }: FieldProps & { value: string; rows?: number; maxLength?: number }) {
   const { id, error, aria } = control(field, (errors) => errors[field.name] ?? Object.entries(errors).find(([k]) => k.startsWith(`${field.name}[`))?.[1]);
   return (
     <Field id={id} label={field.label} hint={field.hint} error={error}>
-      <textarea {...aria} rows={rows} defaultValue={value} />
+      <textarea {...aria} rows={rows} maxLength={maxLength} defaultValue={value} />
     </Field>
   );
 }
