@@ -287,7 +287,10 @@ export async function actionClosureCounts(
       count(*) filter (where (ca.status = 'done' and x.c <= m.t and x.c >= (x.d + 1) * 86400000::int8)
         or ((ca.status in ('open', 'in_progress') or x.c > m.t) and (x.d + 1) * 86400000::int8 <= m.t))::int as late
     from unnest(${intArray(fromDays)}::int[], ${intArray(toDays)}::int[], ${intArray(asOfs)}::int8[]) with ordinality as m(f, u, t, k)
-    join corrective_actions ca on ca.due_date >= date '1970-01-01' + m.f and ca.due_date < date '1970-01-01' + m.u
+    cross join lateral (
+      -- "offset 0" keeps this a range scan of the due-date index per period; flattened, PostgreSQL
+      -- joined every action in the table to every period with a filter (1.3 s instead of 0.4 s).
+      select * from corrective_actions c where c.due_date >= date '1970-01-01' + m.f and c.due_date < date '1970-01-01' + m.u offset 0) ca
     cross join lateral (select (ca.due_date - date '1970-01-01')::int8 as d, ${sql.raw(`(date_part('epoch', ca.closed_at) * 1000)::int8`)} as c) x
     where ${actionInScope(systemIds)}
     group by m.k`);
@@ -598,9 +601,14 @@ export async function getReliabilityReport(
     if (computed && !trend.hit) {
       report = computed;
     } else {
-      // Only the period's rows; the trend comes from the cache.
-      const input = await loadReliabilityInput(db, { ...query, trends: false }, systems, { readToAsOf: true });
-      report = { ...buildReliabilityReport(input, { ...query, trends: false }, build), trend: trend.value };
+      // Only the period's rows (cached too: for one period, scope and UTC day of T they are the
+      // same rows until a write); the trend comes from the cache.
+      const periodQuery = { ...query, trends: false };
+      const today = Math.floor(query.asOf.getTime() / DAY_MS);
+      const rows = await cachesOf(db).rows.get(db, rowsKey(periodQuery, today), () =>
+        loadReliabilityInput(db, periodQuery, systems, { incidentsUntil: new Date((today + 2) * DAY_MS) }),
+      );
+      report = { ...buildReliabilityReport({ ...rows.value, systems }, periodQuery, build), trend: trend.value };
     }
   }
   if (options.fill === "all") await fillReferences(db, report.references.incidents, report.references.actions);
@@ -613,6 +621,8 @@ interface ReliabilityCaches {
   catalog: VersionedCache<CatalogSystem[]>;
   /** The 12 trend rows of a report, under {@link trendKey}. */
   trend: VersionedCache<TrendRow[]>;
+  /** The rows of a report's period without its trend, under {@link rowsKey} (a few MB each: few entries). */
+  rows: VersionedCache<ReliabilityInput>;
 }
 
 let caches = new WeakMap<Database, ReliabilityCaches>();
@@ -624,7 +634,7 @@ let caches = new WeakMap<Database, ReliabilityCaches>();
 export function reliabilityCaches(db: Database): ReliabilityCaches {
   let found = caches.get(db);
   if (!found) {
-    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }) };
+    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }), rows: new VersionedCache({ max: 4 }) };
     caches.set(db, found);
   }
   return found;
@@ -643,6 +653,15 @@ export function clearReliabilityCaches(): void {
 function trendKey(query: ReportQuery): string {
   const first = trendStart(query);
   return JSON.stringify(["trend", 12, query.timeZone, first.toISOString(), query.scope.team ?? null, query.scope.tier ?? null, query.scope.system ?? null]);
+}
+
+/**
+ * What the rows of a report without trend depend on besides the data: the period, the scope and
+ * T's UTC day (open actions are read up to the end of the day after T; incidents up to the end of
+ * that day, a superset of those started by T, which the figures are cut to).
+ */
+function rowsKey(query: ReportQuery, utcDayNumber: number): string {
+  return JSON.stringify(["rows", query.period.from.toISOString(), query.period.to.toISOString(), utcDayNumber, query.scope.team ?? null, query.scope.tier ?? null, query.scope.system ?? null]);
 }
 
 /**
@@ -673,14 +692,15 @@ const utcDay = (d: Date) => {
 
 /**
  * Loads the catalog (unless given, from {@link loadCatalogSystems}), the incidents and the actions a report needs (see the module comment).
- * `readToAsOf`: read incidents up to T as the trend path does even without trends (a cached trend
- * must leave the period's figures exactly as a fresh load would give them).
+ * `incidentsUntil`: also read the incidents started before this instant (give one after T: the
+ * trend path reads up to T, and the figures of a period as of T do not change with incidents
+ * started after T, so a cached trend leaves them as a fresh load gives them).
  */
 export async function loadReliabilityInput(
   db: Database,
   query: ReportQuery,
   catalog?: CatalogSystem[],
-  options: { readToAsOf?: boolean } = {},
+  options: { incidentsUntil?: Date } = {},
 ): Promise<ReliabilityInput> {
   const { period, asOf } = query;
   const systems = catalog ?? (await loadCatalogSystems(db));
@@ -689,7 +709,9 @@ export async function loadReliabilityInput(
   const earliest = query.trends ? new Date(Math.min(period.from.getTime(), trendStart(query).getTime())) : period.from;
   // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
   // resolution effectiveness (Metrics 9); the trend's months run up to T.
-  const latest = new Date(Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends || options.readToAsOf ? asOf.getTime() + 1 : 0));
+  const latest = new Date(
+    Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0, options.incidentsUntil?.getTime() ?? 0),
+  );
   // The trend's closure figures are counted in SQL (actionClosureCounts), so actions are read for the period only.
   const months = query.trends ? monthlyTrend((p, t) => ({ period: p, asOf: t }), asOf, { months: 12, timeZone: query.timeZone }) : [];
   const actionsFrom = query.trends ? period.from : earliest;
