@@ -1,5 +1,4 @@
-import { Form, Link, NavLink, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { Form, Link, NavLink } from "@remix-run/react";
 import {
   BASE_FIELD,
   SEVERITIES,
@@ -8,6 +7,12 @@ import {
   type SystemFormValues,
   type TeamFormValues,
 } from "~/catalog/admin-form";
+import { ErrorSummary, fieldNameInWords } from "./ui/error-summary";
+import { CellField, choicesOf, SelectField, slugChoices, TextAreaField, TextField, type Choice, type FieldErrors } from "./ui/field";
+import { DefaultSave, SaveButton } from "./ui/save-buttons";
+
+// Kept until app/components/incidents.tsx imports these from ./ui (another helper is editing it).
+export { ErrorSummary, SelectField, TextField };
 
 /**
  * Forms of the admin catalog pages (/admin/teams, /admin/slas, /admin/systems/…). Inputs are
@@ -15,7 +20,7 @@ import {
  * errors land on the right input. They work without JavaScript: every button submits the form.
  */
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 /** Links between the admin pages. */
 export function AdminNav() {
@@ -29,163 +34,19 @@ export function AdminNav() {
   );
 }
 
-const idFor = (prefix: string, name: string) => `${prefix}-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
-
-/** The list of errors at the top of a refused form, each linking to its field; takes focus. */
-export function ErrorSummary({ errors, prefix, labels }: { errors: FieldErrors; prefix: string; labels?: Record<string, string> }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const keys = Object.keys(errors);
-  useEffect(() => {
-    if (keys.length > 0) ref.current?.focus();
-  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
-  if (keys.length === 0) return null;
-  return (
-    <div className="form-error" role="alert" tabIndex={-1} ref={ref}>
-      <p style={{ margin: 0 }}>
-        <strong>Nothing was saved.</strong> {keys.length === 1 ? "One field needs" : `${keys.length} fields need`} attention:
-      </p>
-      <ul>
-        {keys.map((key) => (
-          <li key={key}>
-            <a href={`#${idFor(prefix, key)}`}>{labels?.[key] ?? fieldLabel(key)}</a>: {errors[key]}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
 /** "critical_windows.0.start" -> "Critical window 1: start". */
 function fieldLabel(key: string): string {
   const parts = key.split(".");
-  const words = (s: string) => s.replace(/_/g, " ");
   if ((parts[0] === "critical_windows" || parts[0] === "escalation") && parts.length >= 2) {
     const group = parts[0] === "critical_windows" ? "Critical window" : "Escalation level";
-    return `${group} ${Number(parts[1]) + 1}${parts[2] ? `: ${words(parts[2])}` : ""}`;
+    return `${group} ${Number(parts[1]) + 1}${parts[2] ? `: ${fieldNameInWords(parts[2])}` : ""}`;
   }
-  if (parts[0] === "sla") return `SLA override: ${parts.slice(1).map(words).join(" ")}`;
-  return parts.map(words).join(" ");
+  if (parts[0] === "sla") return `SLA override: ${fieldNameInWords(parts.slice(1).join("."))}`;
+  return fieldNameInWords(key);
 }
 
-interface FieldProps {
-  prefix: string;
-  name: string;
-  label: ReactNode;
-  value: string;
-  errors: FieldErrors;
-  hint?: ReactNode;
-  type?: string;
-  placeholder?: string;
-  list?: string;
-  readOnly?: boolean;
-  required?: boolean;
-  inputMode?: "numeric" | "decimal";
-}
-
-/** A labelled input with its error (aria-invalid, aria-describedby). */
-export function TextField({ prefix, name, label, value, errors, hint, type = "text", ...rest }: FieldProps) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} type={type} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={described} {...rest} />
-      {hint ? (
-        <p className="muted small field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A labelled select with its error. */
-export function SelectField({
-  prefix,
-  name,
-  label,
-  value,
-  errors,
-  choices,
-  hint,
-}: Omit<FieldProps, "type"> & { choices: Array<{ value: string; label: string }> }) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}>
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-      {hint ? (
-        <p className="muted small field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A cell input of a repeatable row: labelled for screen readers, error below it. */
-function CellInput({ prefix, name, label, value, errors, type = "text", list, choices, placeholder }: FieldProps & { choices?: string[] }) {
-  const id = idFor(prefix, name);
-  const error = errors[name];
-  const common = { id, name, "aria-label": String(label), "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : undefined };
-  return (
-    <td>
-      {choices ? (
-        <select {...common} defaultValue={value}>
-          <option value="">—</option>
-          {choices.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input {...common} type={type} defaultValue={value} list={list} placeholder={placeholder} />
-      )}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </td>
-  );
-}
-
-/** Submit buttons of the row controls are not the form's default: Enter in a field saves. */
-function DefaultSave() {
-  return (
-    <button type="submit" name="intent" value="save" tabIndex={-1} aria-hidden="true" className="visually-hidden">
-      Save
-    </button>
-  );
-}
-
-function SaveButton({ label }: { label: string }) {
-  const busy = useNavigation().state === "submitting";
-  return (
-    <button type="submit" name="intent" value="save" disabled={busy}>
-      {busy ? "Saving…" : label}
-    </button>
-  );
-}
+/** The choices of a row cell's select: a blank "—" first, then the values as they are. */
+const cellChoices = (values: readonly string[]): Choice[] => [{ value: "", label: "—" }, ...choicesOf(values)];
 
 // ------------------------------------------------------------------------------------------ system
 
@@ -229,7 +90,7 @@ export function SystemForm({
     <Form method="post" className="form admin-form" noValidate>
       <DefaultSave />
       {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
-      <ErrorSummary errors={errors} prefix={p} />
+      <ErrorSummary errors={errors} prefix={p} labelFor={fieldLabel} />
       <div className="grid grid-2-even">
         {mode === "new" ? (
           <TextField
@@ -273,21 +134,18 @@ export function SystemForm({
           label="Owner team"
           value={values.owner}
           errors={errors}
-          choices={[{ value: "", label: "none" }, ...choices.teams.map((t) => ({ value: t.slug, label: t.name }))]}
+          choices={[{ value: "", label: "none" }, ...slugChoices(choices.teams)]}
         />
       </div>
-      <div className="field">
-        <label htmlFor={idFor(p, "description")}>Description</label>
-        <textarea
-          id={idFor(p, "description")}
-          name="description"
-          rows={6}
-          defaultValue={values.description}
-          aria-invalid={errors.description ? true : undefined}
-        />
-        <p className="muted small field-hint">What it is, why it matters, how it works. Markdown.</p>
-        {errors.description ? <p className="field-error">{errors.description}</p> : null}
-      </div>
+      <TextAreaField
+        prefix={p}
+        name="description"
+        label="Description"
+        value={values.description}
+        errors={errors}
+        rows={6}
+        hint="What it is, why it matters, how it works. Markdown."
+      />
 
       <fieldset>
         <legend>SLA overrides</legend>
@@ -323,30 +181,17 @@ export function SystemForm({
         </div>
       </fieldset>
 
-      <div className="field">
-        <label htmlFor={idFor(p, "depends_on")}>Depends on</label>
-        <select
-          id={idFor(p, "depends_on")}
-          name="depends_on"
-          multiple
-          size={Math.min(10, Math.max(4, choices.systems.length))}
-          defaultValue={values.depends_on}
-          aria-invalid={errors.depends_on ? true : undefined}
-          aria-describedby={`${idFor(p, "depends_on")}-hint`}
-        >
-          {choices.systems
-            .filter((s) => s.slug !== values.slug || mode === "new")
-            .map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name} (tier {s.tier})
-              </option>
-            ))}
-        </select>
-        <p className="muted small field-hint" id={`${idFor(p, "depends_on")}-hint`}>
-          Systems whose outage can take this one down. Ctrl/⌘-click to choose several.
-        </p>
-        {errors.depends_on ? <p className="field-error">{errors.depends_on}</p> : null}
-      </div>
+      <SelectField
+        prefix={p}
+        name="depends_on"
+        label="Depends on"
+        value={values.depends_on}
+        errors={errors}
+        multiple
+        size={Math.min(10, Math.max(4, choices.systems.length))}
+        choices={choices.systems.filter((s) => s.slug !== values.slug || mode === "new").map((s) => ({ value: s.slug, label: `${s.name} (tier ${s.tier})` }))}
+        hint="Systems whose outage can take this one down. Ctrl/⌘-click to choose several."
+      />
 
       <fieldset>
         <legend>Critical windows</legend>
@@ -368,18 +213,18 @@ export function SystemForm({
             <tbody>
               {values.critical_windows.map((w, i) => (
                 <tr key={i}>
-                  <CellInput prefix={p} name={`critical_windows.${i}.name`} label={`Window ${i + 1} name`} value={w.name} errors={errors} />
-                  <CellInput
+                  <CellField prefix={p} name={`critical_windows.${i}.name`} label={`Window ${i + 1} name`} value={w.name} errors={errors} />
+                  <CellField
                     prefix={p}
                     name={`critical_windows.${i}.days`}
                     label={`Window ${i + 1} days`}
                     value={w.days}
                     errors={errors}
-                    choices={choices.windowDays as string[]}
+                    choices={cellChoices(choices.windowDays)}
                   />
-                  <CellInput prefix={p} name={`critical_windows.${i}.start`} label={`Window ${i + 1} start`} value={w.start} errors={errors} placeholder="18:00" />
-                  <CellInput prefix={p} name={`critical_windows.${i}.end`} label={`Window ${i + 1} end`} value={w.end} errors={errors} placeholder="20:00" />
-                  <CellInput
+                  <CellField prefix={p} name={`critical_windows.${i}.start`} label={`Window ${i + 1} start`} value={w.start} errors={errors} placeholder="18:00" />
+                  <CellField prefix={p} name={`critical_windows.${i}.end`} label={`Window ${i + 1} end`} value={w.end} errors={errors} placeholder="20:00" />
+                  <CellField
                     prefix={p}
                     name={`critical_windows.${i}.timezone`}
                     label={`Window ${i + 1} time zone`}
@@ -426,19 +271,19 @@ export function SystemForm({
             <tbody>
               {values.escalation.map((e, i) => (
                 <tr key={i}>
-                  <CellInput
+                  <CellField
                     prefix={p}
                     name={`escalation.${i}.level`}
                     label={`Row ${i + 1} level`}
                     value={e.level}
                     errors={errors}
-                    choices={choices.escalationLevels as string[]}
+                    choices={cellChoices(choices.escalationLevels)}
                   />
-                  <CellInput prefix={p} name={`escalation.${i}.team`} label={`Row ${i + 1} team or vendor`} value={e.team} errors={errors} list="team-slugs" />
-                  <CellInput prefix={p} name={`escalation.${i}.region`} label={`Row ${i + 1} region`} value={e.region} errors={errors} />
-                  <CellInput prefix={p} name={`escalation.${i}.timezone`} label={`Row ${i + 1} time zone`} value={e.timezone} errors={errors} list="time-zones" />
-                  <CellInput prefix={p} name={`escalation.${i}.hours`} label={`Row ${i + 1} hours`} value={e.hours} errors={errors} placeholder="24x7" />
-                  <CellInput prefix={p} name={`escalation.${i}.contact`} label={`Row ${i + 1} contact`} value={e.contact} errors={errors} />
+                  <CellField prefix={p} name={`escalation.${i}.team`} label={`Row ${i + 1} team or vendor`} value={e.team} errors={errors} list="team-slugs" />
+                  <CellField prefix={p} name={`escalation.${i}.region`} label={`Row ${i + 1} region`} value={e.region} errors={errors} />
+                  <CellField prefix={p} name={`escalation.${i}.timezone`} label={`Row ${i + 1} time zone`} value={e.timezone} errors={errors} list="time-zones" />
+                  <CellField prefix={p} name={`escalation.${i}.hours`} label={`Row ${i + 1} hours`} value={e.hours} errors={errors} placeholder="24x7" />
+                  <CellField prefix={p} name={`escalation.${i}.contact`} label={`Row ${i + 1} contact`} value={e.contact} errors={errors} />
                   <td className="row-buttons">
                     {i > 0 ? (
                       <button type="submit" name="intent" value={`up:escalation:${i}`} className="secondary small-button" aria-label={`Move row ${i + 1} up`}>
@@ -496,7 +341,7 @@ export function TeamForm({ slug, values, errors, base = "" }: { slug: string | n
       <DefaultSave />
       {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
       <input type="hidden" name="form" value={slug ?? NEW_TEAM_FORM} />
-      <ErrorSummary errors={errors} prefix={p} />
+      <ErrorSummary errors={errors} prefix={p} labelFor={fieldLabel} />
       <div className="grid grid-2-even">
         {slug === null ? (
           <TextField prefix={p} name="slug" label="Slug" value={values.slug} errors={errors} hint="e.g. fx-operations; cannot change later" required />
@@ -509,11 +354,7 @@ export function TeamForm({ slug, values, errors, base = "" }: { slug: string | n
         <TextField prefix={p} name="channel" label="Chat channel" value={values.channel} errors={errors} placeholder="#team-channel" />
         <TextField prefix={p} name="email" label="E-mail" value={values.email} errors={errors} type="email" />
       </div>
-      <div className="field">
-        <label htmlFor={idFor(p, "description")}>Description</label>
-        <textarea id={idFor(p, "description")} name="description" rows={3} defaultValue={values.description} />
-        {errors.description ? <p className="field-error">{errors.description}</p> : null}
-      </div>
+      <TextAreaField prefix={p} name="description" label="Description" value={values.description} errors={errors} />
       <p>
         <SaveButton label={slug === null ? "Create team" : "Save team"} />
       </p>
@@ -531,7 +372,7 @@ export function SlaForm({ tier, values, errors, base = "" }: { tier: number; val
       <DefaultSave />
       {base ? <input type="hidden" name={BASE_FIELD} value={base} /> : null}
       <input type="hidden" name="tier" value={tier} />
-      <ErrorSummary errors={errors} prefix={p} />
+      <ErrorSummary errors={errors} prefix={p} labelFor={fieldLabel} />
       <div className="grid grid-3">
         {SLA_FIELDS.map((f) => (
           <TextField
