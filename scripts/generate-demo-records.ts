@@ -12,7 +12,10 @@
  * - internet-banking (tier 2) skipped three weekly inspections over Chinese New Year 2026;
  * - plan-data-centre-loss: its last drill (2026-10-17, the first live scenario C drill) failed; the
  *   last passed or partial one (the partial scenario C tabletop of 2026-02-11) is more than 182 days old, so
- *   the plan is overdue; the 2025-10-25 annual DR drill (scenario A) ended partial;
+ *   the plan is overdue; the 2025-10-25 annual DR drill (scenario A) ended partial; the drills name the
+ *   plan revision they exercised (1: the text before any drill results, 2: after the 2025-10-25 drill,
+ *   content/revisions/plan-data-centre-loss/<n>.md; the current text, revision 3, was written after the
+ *   2026-10-17 drill), so the plan page shows "changed since last drill";
  * - plan-market-data-vendor-outage: last drilled 2026-03-19, overdue for drilling (its tier-1 system
  *   fund-accounting-nav asks for a drill every 182 days);
  * - plan-network-partition-shanghai-krakow: due within days;
@@ -285,6 +288,8 @@ interface DrillRecord {
   type: "tabletop" | "simulation" | "live_failover";
   outcome: "passed" | "partial" | "failed";
   recoveryMinutes: number | null;
+  /** The plan revision exercised, when it is not the current one (content/revisions/<plan>/<n>.md). */
+  planRevision?: number;
   participants: string[];
   findings?: string[];
   notes?: string;
@@ -340,6 +345,7 @@ const DRILLS: Record<string, DrillRecord[]> = {
       type: "simulation",
       outcome: "passed",
       recoveryMinutes: 17,
+      planRevision: 1,
       participants: ["Katarzyna Nowak", "Anna Kowalska", "Marek Lewandowski", "Priya Sharma"],
       findings: ["Payment gateway served from the Shanghai cell after 17 minutes, within its own 20-minute RTO"],
       notes: "Scenario B moves only the payment gateway and SWIFT; the plan's strictest RTO (core-ledger, 15 minutes) does not apply to it.",
@@ -350,6 +356,7 @@ const DRILLS: Record<string, DrillRecord[]> = {
       type: "live_failover",
       outcome: "partial",
       recoveryMinutes: 52,
+      planRevision: 1,
       participants: ["Gao Jian", "Chen Wei", "Li Na", "Katarzyna Nowak", "Liu Yang", "Zhou Min", "Xu Ting", "Priya Sharma"],
       findings: [
         "fund-accounting-nav took 52 minutes against its 45-minute RTO: the Control-M agent on the SHA-2 NAV hosts was not registered",
@@ -367,6 +374,7 @@ const DRILLS: Record<string, DrillRecord[]> = {
       type: "tabletop",
       outcome: "partial",
       recoveryMinutes: null,
+      planRevision: 2,
       participants: ["Gao Jian", "Yang Fan", "Chen Wei", "Li Na", "Liu Yang", "Priya Sharma"],
       findings: ["About 240 minutes for fund-accounting-nav and custody-settlement in Suzhou, beyond their Tier 1 RTO: the accepted gap; the ledger alone about 60 minutes"],
     },
@@ -376,6 +384,7 @@ const DRILLS: Record<string, DrillRecord[]> = {
       type: "live_failover",
       outcome: "failed",
       recoveryMinutes: 95,
+      planRevision: 2,
       participants: ["Gao Jian", "Chen Wei", "Katarzyna Nowak", "Liu Yang", "Priya Sharma", "Wang Hao"],
       findings: [
         "Suzhou DR replica ledger-db-03 was 40 minutes behind: WAL archive shipping had silently stopped",

@@ -53,6 +53,19 @@ describe("demo drill records", () => {
     const last = [...drills.get("plan-data-centre-loss")!].sort((a, b) => day(a.heldAt).localeCompare(day(b.heldAt))).at(-1)!;
     expect(last).toMatchObject({ outcome: "failed" });
   });
+
+  it("name only plan revisions the content has: revisions/<plan>/<n>.md, or the plan file itself (the newest)", async () => {
+    const wrong: string[] = [];
+    for (const [plan, records] of drills) {
+      const earlier = await readdir(path.join(CONTENT_DIR, "revisions", plan)).catch(() => [] as string[]);
+      for (const r of records as Array<{ heldAt: string; planRevision?: number }>) {
+        if (r.planRevision !== undefined && !earlier.includes(`${r.planRevision}.md`)) wrong.push(`${plan} ${day(r.heldAt)}: revision ${r.planRevision}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // data-centre-loss: its drills exercised revisions 1 and 2; the plan has changed since (revision 3).
+    expect(drills.get("plan-data-centre-loss")!.map((r) => (r as { planRevision?: number }).planRevision)).toEqual([1, 1, 2, 2]);
+  });
 });
 
 describe("demo plan texts", () => {

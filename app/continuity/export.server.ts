@@ -7,9 +7,9 @@
  * inspector most records name), records by time. A record's `externalKey` is written only when it
  * differs from the identity the importer derives (`import:drill:<plan>@<heldAt>`), so imported and
  * exported records keep their identity (and their ids, `recordIdForKey`). `planRevision` is written
- * only when it is not the plan's current revision, and even then left out: the export writes each
- * document's current revision only, so an older revision does not exist after an import (a warning
- * names those drills). Corrective actions keep their status and closed instant.
+ * only when it is not the plan's current revision; the export then also writes the plan's earlier
+ * revisions (`revisions/<plan>/<n>.md`, app/docs/export.server.ts), so the number names the same text
+ * after an import into an empty database. Corrective actions keep their status and closed instant.
  */
 import { asc, eq, isNotNull, or } from "drizzle-orm";
 import { Document as YamlDocument } from "yaml";
@@ -112,8 +112,8 @@ export function fileNameFor(slug: string, taken: Set<string>): string {
 }
 
 /**
- * The record files of a snapshot: relative path -> text, plus counts and warnings (drills whose
- * exercised plan revision cannot be kept).
+ * The record files of a snapshot: relative path -> text, plus counts and warnings (none today; kept
+ * for what a record file cannot carry).
  */
 export function continuityFiles(snapshot: ContinuitySnapshot): { files: Map<string, string>; drills: number; inspections: number; warnings: string[] } {
   const files = new Map<string, string>();
@@ -140,9 +140,8 @@ export function continuityFiles(snapshot: ContinuitySnapshot): { files: Map<stri
     const records = byPlan.get(plan)!.sort((a, b) => a.heldAt.getTime() - b.heldAt.getTime() || compare(a.externalKey ?? a.id, b.externalKey ?? b.id));
     const list = records.map((d) => {
       const out: Record<string, unknown> = { heldAt: isoInstant(d.heldAt), scenario: d.scenario, type: d.type, outcome: d.outcome, recoveryMinutes: d.recoveryMinutes };
-      if (d.planRevision !== d.planCurrentRevision) {
-        warnings.push(`drill of ${plan} on ${isoInstant(d.heldAt)} exercised revision ${d.planRevision} (now ${d.planCurrentRevision}); only current revisions are exported, so it imports as a drill of the current text`);
-      }
+      // An older revision: the export writes the plan's earlier revisions too (revisions/<plan>/<n>.md).
+      if (d.planRevision !== d.planCurrentRevision) out.planRevision = d.planRevision;
       if (d.participants.length > 0) out.participants = d.participants;
       if (d.findings.length > 0) out.findings = d.findings;
       if (d.notes) out.notes = d.notes;

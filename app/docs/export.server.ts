@@ -1,6 +1,6 @@
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, lt } from "drizzle-orm";
 import { Document as YamlDocument, isMap, isSeq } from "yaml";
 import type { Database, Executor } from "../../db/client";
 import { documents, revisions, slas, systemDependencies, systems, teams } from "../../db/schema";
@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit.server";
 import { slaToEntry, systemToEntry, teamToEntry } from "../catalog/catalog-entries";
 import { continuityFiles, readContinuitySnapshot, type ContinuitySnapshot } from "../continuity/export.server";
 import { incidentFiles, readIncidentSnapshot, type IncidentSnapshot } from "../incidents/incident-export.server";
+import { HISTORY_FOLDER, historyFilePath, isHistoryPath } from "./history-files.server";
 import { alertFromFileName, isDocumentPath } from "./import.server";
 
 /**
@@ -107,7 +108,7 @@ export async function exportContent(
   const leftOver = existing.filter(
     (rel) =>
       !written.has(rel.toLowerCase()) &&
-      (isDocumentPath(rel, true) || /^catalog\/(teams|slas|systems)\.yaml$/.test(rel) || /^(drills|inspections|incidents)\/[^/.][^/]*\.ya?ml$/i.test(rel)),
+      (isDocumentPath(rel, true) || (isHistoryPath(rel) && rel.endsWith(".md")) || /^catalog\/(teams|slas|systems)\.yaml$/.test(rel) || /^(drills|inspections|incidents)\/[^/.][^/]*\.ya?ml$/i.test(rel)),
   );
   log(
     `Exported ${snapshot.documents.length} documents, the catalog, ${counts.drills} drills, ${counts.inspections} inspections and ${counts.incidents} incidents to ${root} (${files.size} files)`,
@@ -161,6 +162,8 @@ interface Snapshot {
   slas: Array<typeof slas.$inferSelect>;
   systems: Array<{ system: typeof systems.$inferSelect; ownerSlug: string | null; dependsOn: string[] }>;
   documents: ExportDocument[];
+  /** Earlier revisions (1..current-1, in order) of the plans that drills of an older revision name, by slug. */
+  history: Map<string, Array<Pick<ExportDocument, "title" | "body" | "metadata"> & { number: number }>>;
   continuity: ContinuitySnapshot;
   incidents: IncidentSnapshot;
 }
@@ -187,6 +190,7 @@ async function readSnapshot(db: Executor): Promise<Snapshot> {
       .innerJoin(revisions, and(eq(revisions.documentId, documents.id), eq(revisions.number, documents.currentRevision))),
   ]);
   const continuity = await readContinuitySnapshot(db);
+  const history = await readHistory(db, continuity);
   const incidentSnapshot = await readIncidentSnapshot(db);
   const slugById = new Map(systemRows.map((r) => [r.system.id, r.system.slug]));
   return {
@@ -200,14 +204,40 @@ async function readSnapshot(db: Executor): Promise<Snapshot> {
         dependsOn: dependencyRows.filter((d) => d.systemId === r.system.id).map((d) => slugById.get(d.dependsOnId)!),
       })),
     documents: documentRows.sort((a, b) => compare(a.slug, b.slug)),
+    history,
     continuity,
     incidents: incidentSnapshot,
   };
 }
 
 /**
- * Every file of an export: relative path -> text, catalog first, then documents by slug, then the
- * drill, inspection and incident files; with the record counts and warnings.
+ * The earlier revisions the export writes (content/README.md, "Earlier revisions"): revisions
+ * 1..current-1 of each plan that a drill of an older revision names, so the drill's `planRevision`
+ * names the same text after an import into an empty database. Only those documents: git keeps the
+ * history of the files themselves, and other documents' revision numbers are not referenced by
+ * anything the export writes (plan reviews are not exported).
+ */
+async function readHistory(db: Executor, continuity: ContinuitySnapshot): Promise<Snapshot["history"]> {
+  const slugs = [...new Set(continuity.drills.filter((d) => d.planRevision < d.planCurrentRevision).map((d) => d.plan))];
+  const history: Snapshot["history"] = new Map();
+  if (slugs.length === 0) return history;
+  const rows = await db
+    .select({ slug: documents.slug, number: revisions.number, title: revisions.title, body: revisions.body, metadata: revisions.metadata })
+    .from(revisions)
+    .innerJoin(documents, eq(documents.id, revisions.documentId))
+    .where(and(inArray(documents.slug, slugs), lt(revisions.number, documents.currentRevision)))
+    .orderBy(asc(documents.slug), asc(revisions.number));
+  for (const { slug, ...r } of rows) {
+    if (!history.has(slug)) history.set(slug, []);
+    history.get(slug)!.push(r);
+  }
+  return history;
+}
+
+/**
+ * Every file of an export: relative path -> text, catalog first, then documents by slug, their
+ * earlier revisions (`revisions/<slug>/<n>.md`), then the drill, inspection and incident files; with
+ * the record counts and warnings.
  */
 function exportFiles(snapshot: Snapshot): { files: Map<string, string>; counts: { drills: number; inspections: number; incidents: number }; warnings: string[] } {
   const files = new Map<string, string>();
@@ -224,6 +254,9 @@ function exportFiles(snapshot: Snapshot): { files: Map<string, string>; counts: 
   );
   const paths = exportPaths(snapshot.documents);
   for (const doc of snapshot.documents) files.set(paths.get(doc.slug)!, documentFileText(doc));
+  for (const [slug, earlier] of [...snapshot.history].sort(([a], [b]) => compare(a, b))) {
+    for (const r of earlier) files.set(historyFilePath(slug, r.number), documentFileText({ slug, ...r }));
+  }
   const records = continuityFiles(snapshot.continuity);
   const postmortems = new Set(snapshot.documents.filter((d) => d.metadata.kind === "postmortem").map((d) => d.slug));
   const incidentRecords = incidentFiles(snapshot.incidents, postmortems);
@@ -346,6 +379,7 @@ function sortKeysDeep(value: unknown): unknown {
 export function exportPaths(docs: ReadonlyArray<Pick<ExportDocument, "slug" | "sourcePath" | "metadata">>): Map<string, string> {
   const claims = new PathClaims();
   claims.claimFolder("catalog");
+  claims.claimFolder(HISTORY_FOLDER);
   const out = new Map<string, string>();
   const sorted = [...docs].sort((a, b) => compare(a.slug, b.slug));
   const rest: typeof sorted = [];

@@ -51,7 +51,10 @@ describe("export and import round trip", () => {
     expect(first.documents).toBe(docCount);
     const recordFiles = [...(await tree(dir1)).keys()].filter((rel) => /^(drills|inspections|incidents)\/.*\.yaml$/.test(rel));
     expect(recordFiles.length).toBeGreaterThan(20);
-    expect(first.files).toBe(docCount + 3 + recordFiles.length);
+    // Earlier revisions of the plans that drills of an older revision name (revisions/<slug>/<n>.md).
+    const historyFiles = [...(await tree(dir1)).keys()].filter((rel) => rel.startsWith("revisions/")).sort();
+    expect(historyFiles).toEqual(["revisions/plan-data-centre-loss/1.md", "revisions/plan-data-centre-loss/2.md"]);
+    expect(first.files).toBe(docCount + 3 + recordFiles.length + historyFiles.length);
     expect(first.warnings).toEqual([]);
 
     const imported = await importContent(b.db, { root: dir1, prefix: "" });

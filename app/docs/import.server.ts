@@ -14,9 +14,10 @@ import {
 } from "../continuity/import.server";
 import { formatIncidentImport, importIncidents, readIncidentFiles, type ImportedPostmortem, type IncidentImportSummary } from "../incidents/incident-import.server";
 import { loadCatalogIds, loadCurrentStates, saveRevision } from "./documents.server";
+import { checkHistoryReferences, isHistoryPath, loadStoredHashes, readHistoryFiles, saveHistory } from "./history-files.server";
 import { FrontmatterError, splitFrontmatter } from "./frontmatter";
 import { firstHeading } from "./markdown";
-import { uniqueSorted } from "./revision";
+import { contentHash, uniqueSorted } from "./revision";
 import { isValidSlug, slugFromPath, slugSegment } from "./slug";
 
 export interface ImportOptions {
@@ -53,6 +54,8 @@ export interface ImportSummary {
   created: number;
   updated: number;
   unchanged: number;
+  /** Earlier revisions saved from `revisions/<slug>/<n>.md` (app/docs/history-files.server.ts). */
+  history: number;
   /** Invalid files left out (only with skipInvalid). */
   skipped: ImportProblem[];
   /** Files not taken (binary, empty) and slug collisions resolved; one line each. */
@@ -130,8 +133,9 @@ interface ParsedFile {
  * Imports a folder of Markdown (and, when it has a `catalog/` folder, its teams, SLAs and systems)
  * into the database in one transaction: all or nothing. Frontmatter is optional: the title falls back
  * to the first `# ` heading, then the file name; the slug to the path. Runbooks named after an alert
- * record that alert. Unchanged files write nothing; a changed file becomes a new revision.
- * `log` receives progress lines on long runs.
+ * record that alert. Unchanged files write nothing; a changed file becomes a new revision. Earlier
+ * revisions in `revisions/<slug>/<n>.md` are saved before their document's current file when the
+ * database lacks them (app/docs/history-files.server.ts). `log` receives progress lines on long runs.
  * @throws ImportError listing every invalid file (with its field and fix) unless skipInvalid is set.
  * @throws Error when the root folder cannot be read.
  */
@@ -150,9 +154,15 @@ export async function importContent(
   const files = await listFiles(root);
   const catalog = await readCatalog(root, problems);
   const parsed: ParsedFile[] = [];
+  const historyFiles: Array<{ file: string; text: string }> = [];
   let examined = 0;
   for (const file of files) {
     if (file.startsWith("catalog/") || (file.toLowerCase() === "readme.md" && catalog)) continue;
+    // Earlier revisions, read after the documents they belong to (app/docs/history-files.server.ts).
+    if (isHistoryPath(file)) {
+      historyFiles.push({ file, text: await readFile(path.join(root, file), "utf8") });
+      continue;
+    }
     const bytes = await readFile(path.join(root, file));
     const ext = path.extname(file).toLowerCase();
     if (isBinary(bytes)) {
@@ -176,6 +186,12 @@ export async function importContent(
   }
 
   resolveSlugCollisions(parsed, problems, warnings);
+  const histories = readHistoryFiles(
+    historyFiles,
+    new Map(parsed.map((d) => [d.slug, { file: d.file, kind: d.metadata.kind, hash: contentHash(d.title, d.body, d.metadata) }])),
+    (file, text, kind) => parseFile(file, text, { prefix: "", defaultKind: kind, system: options.system }),
+    problems,
+  );
   const records = await readContinuityRecords(root, problems);
   const incidentFiles = await readIncidentFiles(root);
   problems.push(...incidentFiles.problems);
@@ -189,6 +205,7 @@ export async function importContent(
   let created = 0;
   let updated = 0;
   let unchanged = 0;
+  let history = 0;
   let catalogSummary: CatalogSummary | null = null;
   let recordsSummary: ContinuityImportSummary | null = null;
   let incidentSummary: IncidentImportSummary | null = null;
@@ -236,6 +253,7 @@ export async function importContent(
       }
       return true;
     });
+    referenceProblems.push(...checkHistoryReferences(histories, ids));
     if (referenceProblems.length > 0 && !options.skipInvalid) fail(referenceProblems);
     skipped.push(...referenceProblems);
 
@@ -243,9 +261,21 @@ export async function importContent(
       tx,
       valid.map((d) => d.slug),
     );
+    const storedHistory = await loadStoredHashes(
+      tx,
+      [...histories.values()].flatMap((h) => (states.has(h.slug) ? [{ id: states.get(h.slug)!.id, upTo: h.revisions.length }] : [])),
+    );
     let written = 0;
     for (const doc of valid) {
-      const outcome = await saveRevision(
+      // Earlier revisions first, so the current file gets the number it had where it was exported.
+      const earlier = histories.get(doc.slug);
+      const stored = states.get(doc.slug) ?? null;
+      const before = earlier
+        ? await saveHistory(tx, earlier, stored, stored ? storedHistory.get(stored.id) : undefined, { ids, author: options.author ?? "importer", sourcePath: doc.file })
+        : { state: stored, saved: 0 };
+      if (before.warning) warnings.push(before.warning);
+      history += before.saved;
+      const saved = await saveRevision(
         tx,
         {
           slug: doc.slug,
@@ -257,8 +287,9 @@ export async function importContent(
           sourcePath: doc.file,
         },
         ids,
-        states.get(doc.slug) ?? null,
+        before.state,
       );
+      const outcome = { ...saved, outcome: stored === null ? ("created" as const) : saved.outcome };
       if (outcome.outcome === "created") created++;
       else if (outcome.outcome === "updated") updated++;
       else unchanged++;
@@ -283,6 +314,7 @@ export async function importContent(
     created,
     updated,
     unchanged,
+    history,
     skipped,
     warnings,
     catalog: catalogSummary,
@@ -296,7 +328,8 @@ export async function importContent(
 export function formatImportSummary(summary: ImportSummary): string[] {
   const lines = [
     `Imported ${summary.root}: ${summary.files} Markdown files in ${(summary.durationMs / 1000).toFixed(1)} s`,
-    `  created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}`,
+    `  created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}` +
+      (summary.history > 0 ? `; ${summary.history} earlier revisions from revisions/` : ""),
   ];
   if (summary.catalog) {
     const c = summary.catalog;
@@ -314,14 +347,15 @@ export function formatImportSummary(summary: ImportSummary): string[] {
 
 /**
  * True when a file at `rel` (relative to the import root, `/`-separated) is taken as a document by
- * its name: not hidden, not under `node_modules/` or `catalog/`, not the root `README.md` of a folder
+ * its name: not hidden, not under `node_modules/`, `catalog/` or `revisions/` (earlier revisions,
+ * app/docs/history-files.server.ts), not the root `README.md` of a folder
  * with a catalog, and with a Markdown extension or none (such a file must then read like Markdown,
  * which a file with frontmatter does). The export uses it to write only paths that import back.
  */
 export function isDocumentPath(rel: string, hasCatalog: boolean): boolean {
   const parts = rel.split("/");
   if (parts.some((part) => part === "" || part.startsWith(".") || part === "node_modules")) return false;
-  if (rel.startsWith("catalog/") || (hasCatalog && rel.toLowerCase() === "readme.md")) return false;
+  if (rel.startsWith("catalog/") || isHistoryPath(rel) || (hasCatalog && rel.toLowerCase() === "readme.md")) return false;
   const ext = path.posix.extname(rel).toLowerCase();
   return MARKDOWN_EXTENSIONS.has(ext) || !/^\.[a-z0-9]{1,5}$/i.test(ext);
 }
