@@ -599,7 +599,7 @@ export async function getReliabilityReport(
       return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
     });
     if (computed && !trend.hit) {
-      report = computed;
+      report = { ...(computed as ReliabilityReport), trend: trend.value };
     } else {
       // Only the period's rows (cached too: for one period, scope and UTC day of T they are the
       // same rows until a write); the trend comes from the cache.

@@ -1,0 +1,188 @@
+/**
+ * The reliability caches (catalog, 12-month trend, period rows) kept under the data version
+ * (app/lib/data-version.server.ts): a cached trend equals one computed afresh, a committed write
+ * to an incident of a past trend month changes the next report's trend, and a report served from
+ * the caches (warm) equals the one computed from the database (cold), for the page too.
+ * Runs on PGlite, or PostgreSQL with DATABASE_URL.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "#db/client";
+import { incidents, incidentSystems } from "#db/schema/incidents";
+import { createTestDatabase } from "../../tests/db";
+import { REL_AS_OF, REL_PERIOD, seedReliabilityFixture, systemIdOf, type ReliabilityFixture } from "../../tests/reliability-fixtures";
+import { resolvePeriod } from "./period";
+import { reliabilityPageData } from "./reliability-page.server";
+import { RATIO_KEYS } from "./reliability-page";
+import {
+  buildReliabilityReport,
+  clearReliabilityCaches,
+  fillReferences,
+  getReliabilityReport,
+  loadCatalogSystems,
+  loadReliabilityInput,
+  type ReliabilityReport,
+  type ReportQuery,
+} from "./reliability.server";
+
+let handle: DatabaseHandle;
+let fx: ReliabilityFixture;
+
+/** An incident on one system, resolved `minutes` after it started (detected +5, acknowledged +10). */
+async function addIncident(title: string, system: string, startedIso: string, minutes: number): Promise<number> {
+  const started = new Date(startedIso);
+  const later = (m: number) => new Date(started.getTime() + m * 60_000);
+  const [row] = await handle.db
+    .insert(incidents)
+    .values({
+      title,
+      severity: "SEV2",
+      status: "resolved",
+      startedAt: started,
+      detectedAt: later(5),
+      acknowledgedAt: later(10),
+      resolvedAt: later(minutes),
+      customerImpact: true,
+      rootCauseCategory: "capacity",
+      origin: "form",
+      createdBy: "test",
+    })
+    .returning({ id: incidents.id, number: incidents.number });
+  await handle.db.insert(incidentSystems).values({ incidentId: row.id, systemId: await systemIdOf(handle.db, system) });
+  return row.number;
+}
+
+/** The trend computed from the database, without any cache. */
+async function freshTrend(query: ReportQuery) {
+  const input = await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db));
+  return buildReliabilityReport(input, query).trend;
+}
+
+/** What must not differ between a cold and a warm report (`loaded` counts the rows read, which is the point). */
+const figuresOf = ({ loaded: _loaded, references: _references, ...rest }: ReliabilityReport) => rest;
+
+const UTC_OCTOBER: ReportQuery = { period: REL_PERIOD, scope: {}, asOf: REL_AS_OF, timeZone: "UTC", trends: true };
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  fx = await seedReliabilityFixture(handle.db);
+  // Months of the trend outside the fixture's look-back: the cold path reads them, the warm one must not.
+  await addIncident("Cache January", "rel-core", "2026-01-10T10:00:00Z", 90);
+  await addIncident("Cache March", "rel-pay", "2026-03-03T03:00:00Z", 45);
+});
+afterAll(async () => {
+  await handle?.close();
+});
+beforeEach(() => clearReliabilityCaches());
+
+describe("reliability caches (data version)", () => {
+  it("a cached trend equals a freshly computed one, and a hit reads only the period's rows", async () => {
+    const cold = await getReliabilityReport(handle.db, UTC_OCTOBER);
+    // Later the same month: the trend's months (complete months before T's month) are the same.
+    const later = { ...UTC_OCTOBER, asOf: new Date(REL_AS_OF.getTime() + 3 * 3600_000) };
+    const warm = await getReliabilityReport(handle.db, later);
+    expect(warm.trend).toBe(cold.trend); // the same cached rows
+    expect(warm.trend).toEqual(await freshTrend(later));
+    expect(warm.trend).toEqual(await freshTrend(UTC_OCTOBER));
+    expect(warm.trend!.find((t) => t.month === "2026-01")!.incidents).toBe(1);
+    expect(warm.loaded.incidents).toBeLessThan(cold.loaded.incidents);
+    // Another scope or time zone is another trend.
+    const team = await getReliabilityReport(handle.db, { ...UTC_OCTOBER, scope: { team: "rel-payments" } });
+    expect(team.trend).not.toBe(cold.trend);
+    expect(team.trend).toEqual(await freshTrend({ ...UTC_OCTOBER, scope: { team: "rel-payments" } }));
+    const shanghai = await getReliabilityReport(handle.db, { ...UTC_OCTOBER, timeZone: "Asia/Shanghai" });
+    expect(shanghai.trend).toEqual(await freshTrend({ ...UTC_OCTOBER, timeZone: "Asia/Shanghai" }));
+    // A new month moves the first month: computed again.
+    const december = { ...UTC_OCTOBER, asOf: new Date("2026-12-02T00:00:00Z") };
+    const next = await getReliabilityReport(handle.db, december);
+    expect(next.trend![11].month).toBe("2026-11");
+    expect(next.trend).toEqual(await freshTrend(december));
+  });
+
+  it("the warm report equals the cold one, field for field, for several periods, scopes and zones", async () => {
+    const shanghaiOctober = resolvePeriod({ from: "2026-10-01", to: "2026-10-31" }, REL_AS_OF, "Asia/Shanghai");
+    const thisQuarter = resolvePeriod({ preset: "this_quarter" }, REL_AS_OF, "UTC");
+    const lastYear = resolvePeriod({ preset: "last_12_months" }, REL_AS_OF, "UTC");
+    if (!shanghaiOctober.ok || !thisQuarter.ok || !lastYear.ok) throw new Error("period");
+    const queries: ReportQuery[] = [
+      UTC_OCTOBER,
+      { ...UTC_OCTOBER, scope: { team: "rel-payments" } },
+      { ...UTC_OCTOBER, scope: { system: "rel-core" } },
+      { ...UTC_OCTOBER, period: shanghaiOctober.period, timeZone: "Asia/Shanghai" },
+      { ...UTC_OCTOBER, period: thisQuarter.period },
+      { ...UTC_OCTOBER, period: lastYear.period },
+    ];
+    for (const query of queries) {
+      clearReliabilityCaches();
+      const cold = await getReliabilityReport(handle.db, query);
+      const warm = await getReliabilityReport(handle.db, query); // trend cached, period rows read
+      const hot = await getReliabilityReport(handle.db, query); // trend and period rows cached
+      expect(warm.trend).toBe(cold.trend);
+      expect(figuresOf(warm)).toEqual(figuresOf(cold));
+      expect(figuresOf(hot)).toEqual(figuresOf(cold));
+      // And both equal the report computed without any cache.
+      const direct = buildReliabilityReport(await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db)), query);
+      await fillReferences(handle.db, direct.references.incidents, direct.references.actions);
+      expect(figuresOf(warm)).toEqual(figuresOf(direct));
+    }
+  });
+
+  it("the warm page equals the cold page", async () => {
+    for (const search of ["from=2026-10-01&to=2026-10-31", "preset=this_quarter", "preset=last_12_months&team=rel-ops"]) {
+      clearReliabilityCaches();
+      const request = { searchParams: new URLSearchParams(search), now: REL_AS_OF, timeZone: "UTC" };
+      const cold = await reliabilityPageData(handle.db, request);
+      const warm = await reliabilityPageData(handle.db, request);
+      if (!cold.ok || !warm.ok) throw new Error("page");
+      const { loaded: _a, ...coldData } = cold.data;
+      const { loaded: _b, ...warmData } = warm.data;
+      expect(warmData).toEqual(coldData);
+      expect(warm.options).toEqual(cold.options);
+    }
+  });
+
+  it("inserting an incident in a past trend month changes the next report's trend", async () => {
+    const before = await getReliabilityReport(handle.db, UTC_OCTOBER);
+    const september = before.trend!.find((t) => t.month === "2026-09")!;
+    await addIncident("Cache September", "rel-core", "2026-09-10T10:00:00Z", 60);
+    const after = await getReliabilityReport(handle.db, UTC_OCTOBER);
+    expect(after.trend).not.toBe(before.trend);
+    expect(after.trend!.find((t) => t.month === "2026-09")!.incidents).toBe(september.incidents + 1);
+    expect(after.trend!.find((t) => t.month === "2026-09")!.downtimeMinutes).toBeGreaterThan(september.downtimeMinutes);
+    expect(after.trend).toEqual(await freshTrend(UTC_OCTOBER));
+  });
+
+  it("editing an incident of a past trend month changes the next page's trend figures", async () => {
+    const request = { searchParams: new URLSearchParams("from=2026-10-01&to=2026-10-31"), now: REL_AS_OF, timeZone: "UTC" };
+    const before = await reliabilityPageData(handle.db, request);
+    if (!before.ok) throw new Error(before.error);
+    // i9 (2026-08-15 10:00, resolved after 60 minutes): now resolved after 300.
+    expect(before.data.trend.find((t) => t.month === "2026-08")!.mttrMinutes).toBeCloseTo(60, 9);
+    await handle.db
+      .update(incidents)
+      .set({ resolvedAt: new Date("2026-08-15T15:00:00Z") })
+      .where(eq(incidents.number, fx.incidents.i9.number));
+    const after = await reliabilityPageData(handle.db, request);
+    if (!after.ok) throw new Error(after.error);
+    expect(after.data.trend.find((t) => t.month === "2026-08")!.mttrMinutes).toBeCloseTo(300, 9);
+    expect(after.data.trend).toEqual(await freshTrend({ ...UTC_OCTOBER, period: before.data.period }));
+    expect(after.data.charts[1].svg).not.toBe(before.data.charts[1].svg);
+  });
+
+  it("a report cut to N items per outcome keeps every figure and total, and the first N items of each outcome", async () => {
+    const full = await getReliabilityReport(handle.db, { ...UTC_OCTOBER, trends: false });
+    const cut = await getReliabilityReport(handle.db, { ...UTC_OCTOBER, trends: false }, { fill: "all", itemsPerOutcome: 1 });
+    for (const key of RATIO_KEYS) {
+      const { items: fullItems, ...fullFigures } = full[key];
+      const { items: cutItems, ...cutFigures } = cut[key];
+      expect(cutFigures).toEqual(fullFigures);
+      const outcomes = [...new Set(fullItems.map((i) => i.outcome))];
+      expect(full[key].outcomes).toEqual(outcomes.map((outcome) => ({ outcome, total: fullItems.filter((i) => i.outcome === outcome).length })));
+      expect(cutItems).toEqual(outcomes.map((outcome) => fullItems.find((i) => i.outcome === outcome)));
+    }
+    expect(full.overdueActions.length).toBeGreaterThan(1);
+    expect(cut.overdueActionsTotal).toBe(full.overdueActions.length);
+    expect(cut.overdueActions).toEqual(full.overdueActions.slice(0, 1));
+    expect(cut.availability).toEqual(full.availability);
+  });
+});
