@@ -11,9 +11,6 @@ import { ErrorSummary, fieldNameInWords } from "./ui/error-summary";
 import { CellField, choicesOf, SelectField, slugChoices, TextAreaField, TextField, type Choice, type FieldErrors } from "./ui/field";
 import { DefaultSave, SaveButton } from "./ui/save-buttons";
 
-// Kept until app/components/incidents.tsx imports these from ./ui (another helper is editing it).
-export { ErrorSummary, SelectField, TextField };
-
 /**
  * Forms of the admin catalog pages (/admin/teams, /admin/slas, /admin/systems/…). Inputs are
  * named by the catalog file entry's paths (see app/catalog/admin-form.ts), so the server's field

@@ -8,7 +8,8 @@ import { formatMinutes, type IncidentFieldErrors, type IncidentFormValues } from
 import type { StepDuration, TimelineEntry } from "../incidents/timeline-view";
 import { Timestamp } from "./badges";
 import { TimelineText } from "./timeline-text";
-import { ErrorSummary, SelectField, TextField } from "./catalog-forms";
+import { ErrorSummary } from "./ui/error-summary";
+import { choicesOf, SelectField, TextAreaField, TextField } from "./ui/field";
 
 export const ROOT_CAUSE_LABELS: Record<string, string> = {
   change: "Change",
@@ -72,30 +73,31 @@ export function IncidentForm({
   const field = (name: keyof IncidentFormValues, label: string, extra: Record<string, unknown> = {}) => (
     <TextField prefix={prefix} name={name} label={label} value={String(values[name] ?? "")} errors={errors} {...extra} />
   );
-  const option = (v: string) => ({ value: v, label: v });
   return (
     <Form method="post" className="form incident-form" noValidate>
       <ErrorSummary errors={errors} prefix={prefix} />
       {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
       {field("title", "Title", { required: true })}
       <div className="form-row">
-        <SelectField prefix={prefix} name="severity" label="Severity" value={values.severity} errors={errors} choices={SEVERITY_LEVELS.map(option)} />
+        <SelectField prefix={prefix} name="severity" label="Severity" value={values.severity} errors={errors} choices={choicesOf(SEVERITY_LEVELS)} />
         <SelectField
           prefix={prefix}
           name="status"
           label="Status"
           value={values.status}
           errors={errors}
-          choices={[{ value: "", label: "from the times (open, mitigated, resolved)" }, ...INCIDENT_STATUSES.map(option)]}
+          choices={[{ value: "", label: "from the times (open, mitigated, resolved)" }, ...choicesOf(INCIDENT_STATUSES)]}
         />
       </div>
-      <MultiSelect
+      <SelectField
         prefix={prefix}
         name="systems"
         label="Affected systems"
         hint="At least one. Hold Ctrl (⌘ on a Mac) to choose several."
-        selected={values.systems}
+        value={values.systems}
         errors={errors}
+        multiple
+        size={listBoxSize(choices.systems.length)}
         choices={choices.systems.map((s) => ({ value: s.slug, label: `${s.name}${s.lifecycle === "retired" ? " (retired)" : ""}` }))}
       />
       <fieldset className="incident-times">
@@ -153,7 +155,7 @@ export function IncidentForm({
           label="Detected by"
           value={values.detectionSource}
           errors={errors}
-          choices={[{ value: "", label: "not recorded" }, ...DETECTION_SOURCES.map(option)]}
+          choices={[{ value: "", label: "not recorded" }, ...choicesOf(DETECTION_SOURCES)]}
         />
         <SelectField
           prefix={prefix}
@@ -161,78 +163,28 @@ export function IncidentForm({
           label="Root-cause category"
           value={values.rootCauseCategory}
           errors={errors}
-          choices={ROOT_CAUSE_CATEGORIES.map((c) => ({ value: c, label: ROOT_CAUSE_LABELS[c] ?? c }))}
+          choices={choicesOf(ROOT_CAUSE_CATEGORIES, (c) => ROOT_CAUSE_LABELS[c] ?? c)}
         />
         {field("recurrenceOf", "Recurrence of", { placeholder: "INC-12", hint: "The earlier incident this one repeats, if any." })}
       </div>
-      <MultiSelect
+      <SelectField
         prefix={prefix}
         name="runbooks"
         label="Runbooks used"
-        selected={values.runbooks}
+        value={values.runbooks}
         errors={errors}
+        multiple
+        size={listBoxSize(choices.runbooks.length)}
         choices={choices.runbooks.map((r) => ({ value: r.slug, label: r.title }))}
       />
-      <div className="field">
-        <label htmlFor="incident-summary">Summary</label>
-        <textarea id="incident-summary" name="summary" rows={5} defaultValue={values.summary} aria-invalid={errors.summary ? true : undefined} />
-        {errors.summary ? <p className="field-error">{errors.summary}</p> : null}
-      </div>
+      <TextAreaField prefix={prefix} name="summary" label="Summary" value={values.summary} errors={errors} rows={5} />
       <button type="submit">{submitLabel}</button>
     </Form>
   );
 }
 
-function MultiSelect({
-  prefix,
-  name,
-  label,
-  hint,
-  selected,
-  errors,
-  choices,
-}: {
-  prefix: string;
-  name: string;
-  label: string;
-  hint?: string;
-  selected: string[];
-  errors: IncidentFieldErrors;
-  choices: Array<{ value: string; label: string }>;
-}) {
-  const id = `${prefix}-${name}`;
-  const error = errors[name];
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        name={name}
-        multiple
-        size={Math.min(8, Math.max(3, choices.length))}
-        defaultValue={selected}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined}
-      >
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-      {hint ? (
-        <p className="muted small field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+/** Rows of a multiple select: as many as there are choices, 3 to 8. */
+const listBoxSize = (choices: number) => Math.min(8, Math.max(3, choices));
 
 /** The timeline: timestamps and events in order, each with where it came from; then the step durations. */
 export function IncidentTimeline({ entries, durations }: { entries: TimelineEntry[]; durations: StepDuration[] }) {
