@@ -1,7 +1,8 @@
 /**
- * The coverage dashboard's trend cache (coverage.server.ts, `coverageCaches`), against a real
- * database (PGlite, or PostgreSQL with DATABASE_URL) with the fixture of tests/coverage-fixtures.ts:
- * a trend served from the cache equals one computed afresh and the formulas fed every row; a write
+ * The coverage dashboard's caches (coverage.server.ts, `coverageCaches`: the trend's past months and
+ * the as-of day's input), against a real database (PGlite, or PostgreSQL with DATABASE_URL) with the
+ * fixture of tests/coverage-fixtures.ts: a report served from the caches equals one computed afresh
+ * and the formulas fed every row; a write
  * through the real commands (an inspection or a drill dated in a past trend month) or to the catalog
  * makes the next dashboard compute its trend again, with the new figures; a different catalog never
  * gets another catalog's trend.
@@ -46,17 +47,22 @@ const AS_OF = day("2026-11-22");
 const NOW = new Date("2026-11-22T06:00:00Z");
 
 /**
- * Runs `coverageReport` and says whether its trend came from the cache: the trend cache's lookups
- * (every `VersionedCache.get` except the catalog's) are watched while it runs.
+ * Runs `coverageReport` and says whether its trend and its as-of day's input came from the caches:
+ * the lookups of those two caches (`VersionedCache.get` on them) are watched while it runs.
  */
-async function reportAndLookup(options: { asOf: Date; scope?: CoverageScope; catalog?: CoverageCatalog }): Promise<{ report: CoverageReport; trendHit: boolean }> {
+async function reportAndLookup(
+  options: { asOf: Date; scope?: CoverageScope; catalog?: CoverageCatalog; trend?: boolean },
+): Promise<{ report: CoverageReport; trendHit: boolean; inputHit: boolean }> {
   const spy = vi.spyOn(VersionedCache.prototype, "get");
   try {
     const report = await coverageReport(handle.db, options);
-    const lookups = spy.mock.calls.map((call, i) => ({ key: call[1], result: spy.mock.results[i]!.value as Promise<Cached<object>> }));
-    const trend = lookups.filter((l) => l.key !== "catalog");
-    expect(trend).toHaveLength(1);
-    return { report, trendHit: (await trend[0]!.result).hit };
+    const { trend, input } = coverageCaches(handle.db);
+    const hitsOf = (cache: object) =>
+      Promise.all(spy.mock.contexts.flatMap((c, i) => (c === cache ? [spy.mock.results[i]!.value as Promise<Cached<object>>] : [])));
+    const trendLookups = await hitsOf(trend);
+    const inputLookups = await hitsOf(input);
+    expect(trendLookups).toHaveLength(options.trend === false ? 0 : 1);
+    return { report, trendHit: trendLookups.some((l) => l.hit), inputHit: inputLookups.some((l) => l.hit) };
   } finally {
     spy.mockRestore();
   }
@@ -73,17 +79,22 @@ const point = (report: CoverageReport, month: string) => report.trend.find((p) =
 describe("the coverage trend cache", () => {
   it("serves the past months from the cache, equal to a fresh computation and to the formulas on every row", async () => {
     const cold = await reportAndLookup({ asOf: AS_OF });
-    expect(cold.trendHit).toBe(false);
+    expect(cold).toMatchObject({ trendHit: false, inputHit: false });
     expect(coverageCaches(handle.db).trend.size).toBe(1);
+    expect(coverageCaches(handle.db).input.size).toBe(1);
 
     // Later the same day, and another day of the same month: the same past months, from the cache.
     const warm = await reportAndLookup({ asOf: new Date(AS_OF.getTime() + 10 * 3_600_000) });
-    expect(warm.trendHit).toBe(true);
+    expect(warm).toMatchObject({ trendHit: true, inputHit: true });
     expect(warm.report).toEqual(cold.report);
+    // The as-of day alone (the JSON API) finds the same input.
+    const single = await reportAndLookup({ asOf: AS_OF, trend: false });
+    expect(single.inputHit).toBe(true);
+    expect({ ...single.report, trend: cold.report.trend }).toEqual(cold.report);
     expect(warm.report.trend).toEqual(await trendFromAllRows(AS_OF));
 
     const earlier = await reportAndLookup({ asOf: day("2026-11-05") });
-    expect(earlier.trendHit).toBe(true);
+    expect(earlier).toMatchObject({ trendHit: true, inputHit: false });
     expect(earlier.report.trend).toEqual(await trendFromAllRows(day("2026-11-05")));
     // The last point is the as-of day's own (computed, not cached): 5 Nov differs from 22 Nov.
     expect(earlier.report.trend.at(-1)!.asOf).toEqual(day("2026-11-05"));
@@ -131,8 +142,10 @@ describe("the coverage trend cache", () => {
     expect(recorded).toMatchObject({ ok: true, outcome: "created" });
 
     const after = await reportAndLookup({ asOf: AS_OF });
-    expect(after.trendHit).toBe(false);
+    expect(after).toMatchObject({ trendHit: false, inputHit: false });
     expect(after.report.trend).toEqual(await trendFromAllRows(AS_OF));
+    // The as-of day's figures are read again too: gamma's inspection is 53 days old on 22 November.
+    expect(after.report.inspection.numerator).toBe(before.inspection.numerator + 1);
     expect(point(after.report, "2026-08").inspection).toEqual(point(before, "2026-08").inspection);
     for (const month of ["2026-09", "2026-10"]) {
       expect(point(after.report, month).inspection.numerator).toBe(point(before, month).inspection.numerator + 1);

@@ -702,25 +702,55 @@ export async function coverageReport(
   const withTrend = options.trend ?? true;
   const catalog = options.catalog ?? (await coverageCatalog(db));
   const days = coverageAsOfDays(asOf, withTrend ? TREND_MONTHS : 1);
-  if (days.length === 1) return reportFromInputs(await loadCoverageInputs(db, catalog, days, scope), days, catalog);
+  const caches = coverageCaches(db);
+  const inputKey = scopeKey([utcDay(asOf)], scope, catalog);
+  /** The as-of day's input, from the cache or read alone (only the as-of day's rows). */
+  const asOfInput = async () =>
+    (await caches.input.get(db, inputKey, async () => frozenInput((await loadCoverageInputs(db, catalog, [asOf], scope)).input))).value;
+  if (days.length === 1) return reportWithPastTrend(await asOfInput(), asOf, catalog, null);
 
   const pastDays = days.slice(0, -1);
   let computed: CoverageDayInputs | null = null;
-  const past = await coverageCaches(db).trend.get(db, pastTrendKey(pastDays, scope, catalog), async () => {
-    computed = await loadCoverageInputs(db, catalog, days, scope);
+  const past = await caches.trend.get(db, scopeKey(pastDays.map(utcDay), scope, catalog), async () => {
+    // All days in one read; the as-of day's input is kept too (its version is read before these
+    // rows as well), so the next load finds both.
+    await caches.input.get(db, inputKey, async () => {
+      computed = await loadCoverageInputs(db, catalog, days, scope);
+      return frozenInput(computed.input);
+    });
+    computed ??= await loadCoverageInputs(db, catalog, days, scope);
     return Object.freeze(pastTrendPoints(computed.trend, pastDays, catalog, scope).map((p) => Object.freeze(p)));
   });
-  // A hit (or another request's computation of the same entry): only the as-of day is read.
-  const inputs: CoverageDayInputs = computed ?? (await loadCoverageInputs(db, catalog, [asOf], scope));
-  return reportWithPastTrend(inputs.input, asOf, catalog, past.value);
+  // On a trend hit (or another request's computation of the same entry) only the as-of day is read, if at all.
+  const input = (computed as CoverageDayInputs | null)?.input ?? (await asOfInput());
+  return reportWithPastTrend(input, asOf, catalog, past.value);
+}
+
+/**
+ * `input` for the cache: its rows and arrays frozen (a change by mistake throws in strict mode
+ * instead of changing every later report; Date objects cannot be frozen), with a copy of the scope
+ * so the caller's own object is left alone.
+ */
+function frozenInput(input: CoverageInput): CoverageInput {
+  const scope = input.scope ? structuredClone(input.scope) : undefined;
+  return deepFreeze({ ...input, ...(scope ? { scope } : {}) });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || value instanceof Date || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
 }
 
 /** The coverage caches of one database (a test process opens many; their data versions are unrelated). */
 interface CoverageCaches {
   /** {@link loadCoverageCatalog}'s result, under the key "catalog". */
   catalog: VersionedCache<CoverageCatalog>;
-  /** The trend points of the days before the as-of day (frozen; oldest first), under {@link pastTrendKey}. */
+  /** The trend points of the days before the as-of day (frozen; oldest first), under {@link scopeKey} of those days. */
   trend: VersionedCache<readonly CoverageTrendPoint[]>;
+  /** The as-of day's input to the formulas (deeply frozen), under {@link scopeKey} of that day. */
+  input: VersionedCache<CoverageInput>;
 }
 
 let caches = new WeakMap<Database, CoverageCaches>();
@@ -733,7 +763,8 @@ let caches = new WeakMap<Database, CoverageCaches>();
 export function coverageCaches(db: Database): CoverageCaches {
   let found = caches.get(db);
   if (!found) {
-    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }) };
+    // An input of the whole bank-scale scope is a few MB; a trend is 11 points.
+    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }), input: new VersionedCache({ max: 8 }) };
     caches.set(db, found);
   }
   return found;
@@ -774,13 +805,14 @@ function catalogFingerprint(catalog: CoverageCatalog): string {
 }
 
 /**
- * What the past trend points depend on besides the rows: their days (month-ends, UTC), the scope
- * (each filter's values sorted and deduplicated: they are ORed, so order does not matter) and the catalog.
+ * What figures as of `days` (UTC day numbers) depend on besides the rows: those days, the scope
+ * (each filter's values sorted and deduplicated: they are ORed, so order does not matter) and the
+ * catalog. Days are UTC calendar days, so the reader's time zone does not enter.
  */
-function pastTrendKey(pastDays: Date[], scope: CoverageScope, catalog: CoverageCatalog): string {
+function scopeKey(days: number[], scope: CoverageScope, catalog: CoverageCatalog): string {
   const set = <T extends string | number>(values: T[] | undefined) => (values?.length ? [...new Set(values)].sort() : null);
   return JSON.stringify([
-    pastDays.map(utcDay),
+    days,
     set(scope.team),
     set(scope.tier),
     set(scope.system),
