@@ -233,7 +233,7 @@ describe("forms and panels", () => {
 
   it("the demo tells its story: a plan whose last drill failed, an overdue plan, a tier-1 system no longer inspected", async () => {
     const plan = (slug: string) => call(docPage.loader as Handler, get(`/docs/${slug}`), { "*": slug }) as Promise<{ continuity: { drill: Record<string, unknown> } }>;
-    expect((await plan("plan-data-centre-loss")).continuity.drill).toMatchObject({ lastOutcome: "failed", overdue: true });
+    expect((await plan("plan-data-centre-loss")).continuity.drill).toMatchObject({ lastOutcome: "failed", overdue: true, changedSinceLastDrill: true });
     expect((await plan("plan-core-ledger-db-failover")).continuity.drill).toMatchObject({ lastOutcome: "passed", changedSinceLastDrill: false });
     const runbook = (await call(docPage.loader as Handler, get("/docs/swift-queue-backlog"), { "*": "swift-queue-backlog" })) as { continuity: unknown };
     expect(runbook.continuity).toBeNull();
