@@ -124,6 +124,12 @@ describe("reliability caches (data version)", () => {
       const direct = buildReliabilityReport(await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db)), query);
       await fillReferences(handle.db, direct.references.incidents, direct.references.actions);
       expect(figuresOf(warm)).toEqual(figuresOf(direct));
+      // Two hours later the same day: cached rows, figures as of the new T.
+      const laterQuery = { ...query, asOf: new Date(query.asOf.getTime() + 2 * 3600_000) };
+      const later = await getReliabilityReport(handle.db, laterQuery);
+      const laterDirect = buildReliabilityReport(await loadReliabilityInput(handle.db, laterQuery, await loadCatalogSystems(handle.db)), laterQuery);
+      await fillReferences(handle.db, laterDirect.references.incidents, laterDirect.references.actions);
+      expect(figuresOf(later)).toEqual(figuresOf(laterDirect));
     }
   });
 

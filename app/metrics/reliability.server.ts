@@ -514,28 +514,49 @@ class Windows {
     this.scopedStarts = scoped.map((i) => i.startedAt.getTime());
     this.dues = actions.map((a) => a.dueDate?.getTime() ?? -Infinity);
   }
+  /**
+   * Incident windows already cut, by list and positions: a Windows kept with cached rows hands out
+   * the same array for the same rows, so the pure functions' index of it (ids, per-system lists,
+   * app/metrics/reliability.ts) is built once, not at every request. Nobody modifies these arrays.
+   */
+  private readonly cut = new Map<string, LoadedIncident[]>();
+  private memo(key: string, make: () => LoadedIncident[]): LoadedIncident[] {
+    let rows = this.cut.get(key);
+    if (!rows) {
+      if (this.cut.size >= 32) this.cut.clear();
+      rows = make();
+      this.cut.set(key, rows);
+    }
+    return rows;
+  }
   private static slice<T>(rows: readonly T[], keys: number[], from: number, to: number): T[] {
     return rows.slice(lowerBound(keys, from), lowerBound(keys, to));
   }
+  private incidentSlice(list: "all" | "scoped", from: number, to: number, filterFrom?: number): LoadedIncident[] {
+    const [rows, keys] = list === "all" ? [this.all, this.starts] : [this.scoped, this.scopedStarts];
+    const lo = lowerBound(keys, from);
+    const hi = lowerBound(keys, to);
+    return this.memo(`${list}:${lo}:${hi}:${filterFrom ?? ""}`, () => {
+      const cut = rows.slice(lo, hi);
+      if (filterFrom === undefined) return cut;
+      return cut.filter((i) => Math.min(i.mitigatedAt?.getTime() ?? Infinity, i.resolvedAt?.getTime() ?? Infinity) > filterFrom);
+    });
+  }
   /** Scoped incidents that started in [from, to): Metrics 6. */
   startedIn(p: Period): LoadedIncident[] {
-    return Windows.slice(this.scoped, this.scopedStarts, p.from.getTime(), p.to.getTime());
+    return this.incidentSlice("scoped", p.from.getTime(), p.to.getTime());
   }
   /** Scoped incidents that may have been down during P: started before its end, not restored before its start (Metrics 5). */
   downDuring(p: Period): LoadedIncident[] {
-    const from = p.from.getTime();
-    return Windows.slice(this.scoped, this.scopedStarts, -Infinity, p.to.getTime()).filter((i) => {
-      const restored = Math.min(i.mitigatedAt?.getTime() ?? Infinity, i.resolvedAt?.getTime() ?? Infinity);
-      return restored > from;
-    });
+    return this.incidentSlice("scoped", -Infinity, p.to.getTime(), p.from.getTime());
   }
   /** All incidents from 90 days before P to T: Metrics 7 (an explicit link to an older one is trusted as such). */
   forRecurrence(p: Period, asOf: Date): LoadedIncident[] {
-    return Windows.slice(this.all, this.starts, p.from.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS, asOf.getTime() + 1);
+    return this.incidentSlice("all", p.from.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS, asOf.getTime() + 1);
   }
   /** All incidents from P's start to T: Metrics 9 (the incidents in P and the later ones that may recur of them). */
   forResolution(p: Period, asOf: Date): LoadedIncident[] {
-    return Windows.slice(this.all, this.starts, p.from.getTime(), asOf.getTime() + 1);
+    return this.incidentSlice("all", p.from.getTime(), asOf.getTime() + 1);
   }
   /**
    * Actions due within a day of P, plus those open at T and due before T (the overdue list looks
@@ -608,7 +629,7 @@ export async function getReliabilityReport(
       const rows = await cachesOf(db).rows.get(db, rowsKey(periodQuery, today), () =>
         loadReliabilityInput(db, periodQuery, systems, { incidentsUntil: new Date((today + 2) * DAY_MS) }),
       );
-      report = { ...buildReliabilityReport({ ...rows.value, systems }, periodQuery, build), trend: trend.value };
+      report = { ...buildReliabilityReport(rows.value, periodQuery, build), trend: trend.value };
     }
   }
   if (options.fill === "all") await fillReferences(db, report.references.incidents, report.references.actions);
@@ -763,12 +784,7 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
   const { period, asOf } = query;
   const limit = options.itemsPerOutcome ?? Infinity;
   const measuredTo = new Date(Math.max(period.from.getTime(), Math.min(period.to.getTime(), asOf.getTime())));
-  const inScope = scopeSystems(input.systems, query.scope);
-  const all = orderedBy(input.incidents, (i) => i.startedAt.getTime());
-  const scoped = incidentsInScope(all, inScope) as LoadedIncident[];
-  const scopedIds = new Set(scoped.map((i) => i.id));
-  const windows = new Windows(all, scoped, orderedBy(input.actions, (a) => a.dueDate?.getTime() ?? -Infinity));
-  const byId = new Map(input.incidents.map((i) => [i.id, i]));
+  const { inScope, scopedIds, windows, byId, toActionRef } = prepared(input, query.scope);
   const incidentRefs: IncidentRef[] = [];
   const ref = (id: string): IncidentRef => {
     const i = byId.get(id);
@@ -778,7 +794,6 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
     return r;
   };
   const actionRefs: ActionRef[] = [];
-  const toActionRef = actionRefFactory(input.actions);
   const actionRef = (item: ActionItem | string): ActionRef => {
     const r = toActionRef(item);
     actionRefs.push(r);
@@ -902,6 +917,45 @@ export function buildReliabilityReport(input: ReliabilityInput, query: ReportQue
     loaded: { incidents: input.incidents.length, actions: input.actions.length },
     references: { incidents: incidentRefs, actions: actionRefs },
   };
+}
+
+/** What a report works out from its rows before any figure (see {@link prepared}). */
+interface Prepared {
+  inScope: CatalogSystem[];
+  scopedIds: Set<string>;
+  windows: Windows;
+  byId: Map<string, LoadedIncident>;
+  toActionRef: (item: ActionItem | string) => ActionRef;
+}
+
+const preparedByInput = new WeakMap<ReliabilityInput, Map<string, Prepared>>();
+
+/**
+ * The rows in the order the metrics walk them, the scope's incidents and the look-ups of a report,
+ * kept per input object and scope: cached rows (the rows cache of {@link getReliabilityReport})
+ * are prepared once. Depends only on the rows and the scope, never on the period or T.
+ */
+function prepared(input: ReliabilityInput, scope: ReliabilityScope): Prepared {
+  const key = JSON.stringify([scope.team ?? null, scope.tier ?? null, scope.system ?? null]);
+  let byScope = preparedByInput.get(input);
+  const found = byScope?.get(key);
+  if (found) return found;
+  const inScope = scopeSystems(input.systems, scope);
+  const all = orderedBy(input.incidents, (i) => i.startedAt.getTime());
+  const scoped = incidentsInScope(all, inScope) as LoadedIncident[];
+  const made: Prepared = {
+    inScope,
+    scopedIds: new Set(scoped.map((i) => i.id)),
+    windows: new Windows(all, scoped, orderedBy(input.actions, (a) => a.dueDate?.getTime() ?? -Infinity)),
+    byId: new Map(input.incidents.map((i) => [i.id, i])),
+    toActionRef: actionRefFactory(input.actions),
+  };
+  if (!byScope) {
+    byScope = new Map();
+    preparedByInput.set(input, byScope);
+  }
+  byScope.set(key, made);
+  return made;
 }
 
 function ratioOf(r: { value: number | null; numerator: number; denominator: number }) {
