@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { TextField } from "~/components/ui/field";
 import { SystemLink, TierBadge, Timestamp, useTimeZone } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { IncidentLink, IncidentStatusBadge, IncidentTimeline, ROOT_CAUSE_LABELS, SeverityBadge } from "~/components/incidents";
@@ -294,27 +295,11 @@ export function ErrorBoundary() {
 
 /** "Add corrective action": title, owner, due date; keeps what was typed when refused. */
 function AddActionForm({ errors, values }: { errors: Record<string, string>; values?: { title: string; owner: string; dueDate: string } }) {
-  const field = (name: "title" | "owner" | "dueDate", label: string, type = "text") => {
-    const error = errors[`action.${name}`];
-    return (
-      <div className="field">
-        <label htmlFor={`action-${name}`}>{label}</label>
-        <input
-          id={`action-${name}`}
-          name={name}
-          type={type}
-          defaultValue={values?.[name] ?? ""}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `action-${name}-error` : undefined}
-        />
-        {error ? (
-          <p className="field-error" id={`action-${name}-error`}>
-            {error}
-          </p>
-        ) : null}
-      </div>
-    );
-  };
+  // The action answers `action.title`, `action.owner`, `action.dueDate`; the inputs are `action-title`, ….
+  const fieldErrors = Object.fromEntries(Object.entries(errors).map(([key, message]) => [key.replace(/^action\./, ""), message]));
+  const field = (name: "title" | "owner" | "dueDate", label: string, type = "text") => (
+    <TextField prefix="action" name={name} label={label} type={type} value={values?.[name] ?? ""} errors={fieldErrors} />
+  );
   return (
     <Form method="post" className="form form-inline" aria-label="Add a corrective action">
       <input type="hidden" name="intent" value="action" />

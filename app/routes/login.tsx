@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TextField } from "~/components/ui/field";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { safeRedirectPath, signIn } from "~/auth/login.server";
 import { assertSameOrigin, clientIp, getViewer, sessionCookieHeader } from "~/auth/session.server";
@@ -74,42 +75,8 @@ export default function LoginPage() {
       ) : null}
       <Form method="post" className="form" noValidate>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <div className="field">
-          <label htmlFor="login-email">E-mail</label>
-          <input
-            id="login-email"
-            type="email"
-            name="email"
-            autoComplete="username"
-            defaultValue={result?.email ?? ""}
-            required
-            autoFocus
-            aria-invalid={fieldErrors.email ? true : undefined}
-            aria-describedby={fieldErrors.email ? "login-email-error" : undefined}
-          />
-          {fieldErrors.email ? (
-            <p className="field-error" id="login-email-error">
-              {fieldErrors.email}
-            </p>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">Password</label>
-          <input
-            id="login-password"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={fieldErrors.password ? true : undefined}
-            aria-describedby={fieldErrors.password ? "login-password-error" : undefined}
-          />
-          {fieldErrors.password ? (
-            <p className="field-error" id="login-password-error">
-              {fieldErrors.password}
-            </p>
-          ) : null}
-        </div>
+        <TextField prefix="login" name="email" label="E-mail" type="email" autoComplete="username" value={result?.email ?? ""} errors={fieldErrors} required autoFocus />
+        <TextField prefix="login" name="password" label="Password" type="password" autoComplete="current-password" errors={fieldErrors} required />
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

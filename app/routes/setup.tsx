@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { TextField } from "~/components/ui/field";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { MIN_PASSWORD_LENGTH } from "~/auth/password.server";
 import { assertSameOrigin, clientIp, sessionCookieHeader } from "~/auth/session.server";
@@ -72,23 +73,6 @@ export default function SetupPage() {
     );
   }
   const errors: FieldErrors = result?.fieldErrors ?? {};
-  const field = (name: keyof FieldErrors, label: string, input: JSX.IntrinsicElements["input"]) => (
-    <div className="field">
-      <label htmlFor={`setup-${name}`}>{label}</label>
-      <input
-        id={`setup-${name}`}
-        name={name}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `setup-${name}-error` : undefined}
-        {...input}
-      />
-      {errors[name] ? (
-        <p className="field-error" id={`setup-${name}-error`}>
-          {errors[name]}
-        </p>
-      ) : null}
-    </div>
-  );
   return (
     <div className="narrow">
       <h1>Create the first admin</h1>
@@ -97,15 +81,19 @@ export default function SetupPage() {
       </p>
       <Form method="post" className="form" noValidate>
         <input type="hidden" name="token" value={loaded.token} />
-        {field("name", "Name", { type: "text", autoComplete: "name", defaultValue: result?.values.name ?? "", required: true })}
-        {field("email", "E-mail", { type: "email", autoComplete: "username", defaultValue: result?.values.email ?? "", required: true })}
-        {field("password", `Password (at least ${loaded.minLength} characters)`, {
-          type: "password",
-          autoComplete: "new-password",
-          minLength: loaded.minLength,
-          required: true,
-        })}
-        {field("confirm", "Password again", { type: "password", autoComplete: "new-password", required: true })}
+        <TextField prefix="setup" name="name" label="Name" autoComplete="name" value={result?.values.name ?? ""} errors={errors} required />
+        <TextField prefix="setup" name="email" label="E-mail" type="email" autoComplete="username" value={result?.values.email ?? ""} errors={errors} required />
+        <TextField
+          prefix="setup"
+          name="password"
+          label={`Password (at least ${loaded.minLength} characters)`}
+          type="password"
+          autoComplete="new-password"
+          minLength={loaded.minLength}
+          errors={errors}
+          required
+        />
+        <TextField prefix="setup" name="confirm" label="Password again" type="password" autoComplete="new-password" errors={errors} required />
         <button type="submit">Create admin and sign in</button>
       </Form>
     </div>

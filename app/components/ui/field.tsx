@@ -78,14 +78,22 @@ function control({ prefix, name, hint, errors = {}, id: given }: FieldProps, err
   return { id, error, aria: { id, name, "aria-invalid": error ? (true as const) : undefined, "aria-describedby": describedBy(id, error, hint) } };
 }
 
-type InputExtras = Pick<InputHTMLAttributes<HTMLInputElement>, "type" | "placeholder" | "list" | "readOnly" | "required" | "inputMode" | "min" | "autoComplete">;
+type InputExtras = Pick<
+  InputHTMLAttributes<HTMLInputElement>,
+  "type" | "placeholder" | "list" | "readOnly" | "required" | "inputMode" | "min" | "minLength" | "maxLength" | "autoComplete" | "autoFocus"
+>;
 
-/** A labelled `<input>` (text by default; `type` "date", "datetime-local", "email", …) with hint and error. */
-export function TextField({ value, type = "text", placeholder, list, readOnly, required, inputMode, min, autoComplete, ...field }: FieldProps & InputExtras & { value: string }) {
+/**
+ * A labelled `<input>` (text by default; `type` "date", "datetime-local", "email", "password", …)
+ * with hint and error. `value` is what it starts with; leave it out where the value must not come
+ * back (a password).
+ */
+export function TextField({ value, type = "text", placeholder, list, readOnly, required, inputMode, min, minLength, maxLength, autoComplete, autoFocus, ...field }: FieldProps & InputExtras & { value?: string }) {
   const { id, error, aria } = control(field);
+  const extras = { placeholder, list, readOnly, required, inputMode, min, minLength, maxLength, autoComplete, autoFocus };
   return (
     <Field id={id} label={field.label} hint={field.hint} error={error}>
-      <input {...aria} type={type} defaultValue={value} {...{ placeholder, list, readOnly, required, inputMode, min, autoComplete }} />
+      <input {...aria} type={type} defaultValue={value} {...extras} />
     </Field>
   );
 }
