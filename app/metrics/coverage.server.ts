@@ -16,17 +16,21 @@
  * - for the as-of day, each plan's latest `passed`/`partial` drill (or, when it has none, one failed
  *   drill, which only tells that it was drilled) and each system's latest inspection, as full rows;
  * - for the earlier (trend) days, only UTC day numbers: the day of the latest counting drill per
- *   plan and bucket, and per system the day of its latest inspection as of each day (one index
- *   probe per system and day, `LIMIT 1` on `inspections_system_latest_idx`).
+ *   plan as of each day (filtered `max` aggregates in the same single pass over the drills that
+ *   finds the as-of day's drill), and per system the day of its latest inspection as of each day
+ *   (one index probe per system and day, `LIMIT 1` on `inspections_system_latest_idx`).
  * The as-of day becomes a small `CoverageInput` for the full formulas (shortfalls, items, matrix);
  * each earlier day becomes `CoverageFacts` for `figuresFromFacts` (figures only, the trend needs no
- * more). Each query returns one `json_agg` text of arrays, parsed with one `JSON.parse`: decoding
+ * more). Each query returns one JSON text (one `json_agg` array per column), parsed with one `JSON.parse`: decoding
  * tens of thousands of rows one by one cost more than the queries. Feeding the formulas these rows
  * gives the same figures as feeding them every row (`coverage.server.test.ts` proves it on a
  * fixture), provided ties are broken the same way: the SQL keeps the newest row with the smallest
  * id, which is the one the formulas pick. (Times are compared in milliseconds in JS and in
  * microseconds in SQL; two rows of one plan or system within the same millisecond could pick
  * differently, which no form, API or import produces.)
+ *
+ * **Caches.** `coverageReport` keeps the trend's past months and the as-of day's input under the
+ * data version (app/lib/data-version.server.ts; see `coverageReport`); `clearCoverageCaches` forgets them.
  *
  * **Snapshot.** On PostgreSQL the queries run in parallel on pooled connections, not in one
  * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
@@ -727,20 +731,14 @@ export async function coverageReport(
 }
 
 /**
- * `input` for the cache: its rows and arrays frozen (a change by mistake throws in strict mode
- * instead of changing every later report; Date objects cannot be frozen), with a copy of the scope
- * so the caller's own object is left alone.
+ * `input` for the cache: the object and its row lists frozen (a push or an in-place sort by mistake
+ * throws in strict mode instead of changing every later report; freezing every row as well cost
+ * ~20-50 ms per cold load), with a copy of the scope so the caller's own object is left alone.
  */
 function frozenInput(input: CoverageInput): CoverageInput {
   const scope = input.scope ? structuredClone(input.scope) : undefined;
-  return deepFreeze({ ...input, ...(scope ? { scope } : {}) });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== "object" || value instanceof Date || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  return value;
+  for (const list of [input.systems, input.plans, input.drills, input.inspections, input.runbooks]) Object.freeze(list);
+  return Object.freeze({ ...input, ...(scope ? { scope: Object.freeze(scope) } : {}) });
 }
 
 /** The coverage caches of one database (a test process opens many; their data versions are unrelated). */
