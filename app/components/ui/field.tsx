@@ -1,9 +1,10 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
 
 /**
- * Form fields: a label, the control, an optional hint and the server's error for it. Every form of
- * Drillbook (admin catalog, drills and inspections, incidents, list filters) builds its fields
- * from these, so ids, error texts and aria attributes follow one pattern:
+ * Form fields: a label, the control, an optional hint and the server's error for it. The forms of
+ * Drillbook (admin catalog, drills and inspections, incidents, sign-in, list filters) build their
+ * fields from these, so ids, error texts and aria attributes follow one pattern (the document
+ * editor keeps its own layout and `field-<name>` ids):
  *
  * - the control's id is `fieldId(prefix, name)`; its hint is `<id>-hint`, its error `<id>-error`;
  * - an error sets `aria-invalid="true"`, and `aria-describedby` names the error, then the hint;
