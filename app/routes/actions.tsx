@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ActionRow, type ActionEditResult } from "~/components/corrective-actions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { choicesOf, SelectField, slugChoices, TextField } from "~/components/ui/field";
-import { CheckboxGroup, FilterBar } from "~/components/ui/filter-bar";
+import { CheckboxGroup, FilterBar, ListCount } from "~/components/ui/filter-bar";
 import { Pager } from "~/components/ui/pager";
 import { CorrectiveActionConflictError, CorrectiveActionNotFoundError, updateCorrectiveAction } from "~/corrective-actions/actions.server";
 import { ACTION_SOURCE_LABELS, ACTION_STATUS_LABELS, actionFiltersQuery, DEFAULT_ACTION_STATUSES, parseActionFilters } from "~/corrective-actions/filters";
@@ -96,23 +96,7 @@ export default function ActionsPage() {
         <CheckboxGroup legend="Status" name="status" choices={choicesOf(ACTION_STATUSES, (s) => ACTION_STATUS_LABELS[s])} checked={statuses} />
         <SelectField prefix="actions" name="source" label="Source" value={values.source} choices={[ANY, ...choicesOf(ACTION_SOURCES, (s) => ACTION_SOURCE_LABELS[s])]} />
       </FilterBar>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : (
-        <p className="small">
-          {total === 0 ? null : `${total.toLocaleString("en")} ${total === 1 ? "action" : "actions"}`}
-          {total > 0 ? (
-            <>
-              {" "}
-              · <a href={`/actions.csv${query ? `?${query}` : ""}`} download>
-                Download CSV
-              </a>
-            </>
-          ) : null}
-        </p>
-      )}
+      <ListCount error={error} total={total} one="action" many="actions" csvHref={`/actions.csv${query ? `?${query}` : ""}`} />
       {!error && items.length === 0 ? (
         <p className="empty">
           No corrective actions match these filters. Actions are added on incidents, drills and inspections

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Timestamp } from "~/components/badges";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { choicesOf, Field, SelectField, TextField } from "~/components/ui/field";
-import { FilterBar } from "~/components/ui/filter-bar";
+import { FilterBar, ListCount } from "~/components/ui/filter-bar";
 import { Pager } from "~/components/ui/pager";
 import { AUDIT_PAGE_SIZE, auditVocabulary, listAuditEntries, parseAuditParams } from "~/audit/queries.server";
 import { requireRole } from "~/auth/session.server";
@@ -72,23 +72,7 @@ export default function AuditPage() {
         <TextField prefix="audit" name="from" label="From" type="date" value={values.from} />
         <TextField prefix="audit" name="to" label="To" type="date" value={values.to} />
       </FilterBar>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : (
-        <p className="small">
-          {total === 0 ? "No entries match." : `${total.toLocaleString("en")} ${total === 1 ? "entry" : "entries"}`}
-          {total > 0 ? (
-            <>
-              {" "}
-              · <a href={`/admin/audit.csv${query ? `?${query}` : ""}`} download>
-                Download CSV
-              </a>
-            </>
-          ) : null}
-        </p>
-      )}
+      <ListCount error={error} total={total} one="entry" many="entries" none="No entries match." csvHref={`/admin/audit.csv${query ? `?${query}` : ""}`} />
       {entries.length > 0 ? (
         <table className="data small">
           <thead>

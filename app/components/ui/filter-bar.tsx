@@ -40,3 +40,31 @@ export function CheckboxGroup({ legend, name, choices, checked, layout = "stack"
     </fieldset>
   );
 }
+
+/**
+ * The line under a filter bar: the filter's error (`role="alert"`, the loader answered 400), or how
+ * many rows match ("1,204 actions"; `none` when nothing does, default no text) followed by
+ * "· Download CSV" (`csvHref`, the same filters) when there is something to download.
+ */
+export function ListCount({ error, total, one, many, none = null, csvHref }: { error: string | null; total: number; one: string; many: string; none?: string | null; csvHref: string }) {
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  return (
+    <p className="small">
+      {total === 0 ? none : `${total.toLocaleString("en")} ${total === 1 ? one : many}`}
+      {total > 0 ? (
+        <>
+          {" "}
+          · <a href={csvHref} download>
+            Download CSV
+          </a>
+        </>
+      ) : null}
+    </p>
+  );
+}

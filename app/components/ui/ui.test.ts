@@ -10,7 +10,7 @@ import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "r
 import { describe, expect, it } from "vitest";
 import { ErrorSummary } from "./error-summary";
 import { CellField, choicesOf, SelectField, TextAreaField, TextField } from "./field";
-import { CheckboxGroup, FilterBar } from "./filter-bar";
+import { CheckboxGroup, FilterBar, ListCount } from "./filter-bar";
 import { Pager, pageHref, PagerNav } from "./pager";
 
 async function html(element: ReactElement, url = "/list"): Promise<string> {
@@ -122,5 +122,20 @@ describe("FilterBar", () => {
     const plain = await html(h(FilterBar, { label: "Filter incidents", clearTo: "/incidents", canClear: false, children: group }));
     expect(plain).toContain("<button type=\"submit\">Filter</button>");
     expect(hrefs(plain)).toEqual([]);
+  });
+});
+
+describe("ListCount", () => {
+  it("counts the matching rows with a CSV link, says so when none match, and shows a filter's error as an alert", async () => {
+    const many = await html(h(ListCount, { error: null, total: 1204, one: "action", many: "actions", csvHref: "/actions.csv?owner=x" }));
+    expect(many).toContain("1,204 actions");
+    expect(hrefs(many)).toEqual(["/actions.csv?owner=x"]);
+    const one = await html(h(ListCount, { error: null, total: 1, one: "entry", many: "entries", csvHref: "/admin/audit.csv" }));
+    expect(one).toContain("1 entry");
+    const none = await html(h(ListCount, { error: null, total: 0, one: "entry", many: "entries", none: "No entries match.", csvHref: "/admin/audit.csv" }));
+    expect(none).toContain("No entries match.");
+    expect(hrefs(none)).toEqual([]);
+    const failed = await html(h(ListCount, { error: "from: not a day (YYYY-MM-DD)", total: 0, one: "entry", many: "entries", csvHref: "/admin/audit.csv" }));
+    expect(failed).toBe('<p class="form-error" role="alert">from: not a day (YYYY-MM-DD)</p>');
   });
 });
