@@ -72,3 +72,25 @@ export class VersionedCache<V extends object> {
     return this.entries.size;
   }
 }
+
+/**
+ * One set of caches per database object, made by `make` on first use: a test process opens many
+ * databases whose data versions are unrelated, so their cached figures must never meet.
+ * `clear()` forgets every set (benchmarks measure the cold path with it).
+ */
+export function cachesPerDatabase<T>(make: () => T): { of(db: Database): T; clear(): void } {
+  let byDatabase = new WeakMap<Database, T>();
+  return {
+    of(db) {
+      let found = byDatabase.get(db);
+      if (!found) {
+        found = make();
+        byDatabase.set(db, found);
+      }
+      return found;
+    },
+    clear() {
+      byDatabase = new WeakMap();
+    },
+  };
+}

@@ -43,7 +43,7 @@ import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import type { DocumentStatus } from "../../db/schema/documents";
 import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
 import { effectiveSla } from "../catalog/sla";
-import { VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, VersionedCache } from "../lib/data-version.server";
 import {
   coverageSnapshot,
   coverageTrend,
@@ -751,7 +751,12 @@ interface CoverageCaches {
   input: VersionedCache<CoverageInput>;
 }
 
-let caches = new WeakMap<Database, CoverageCaches>();
+// An input of the whole bank-scale scope is a few MB; a trend is 11 points.
+const perDatabase = cachesPerDatabase<CoverageCaches>(() => ({
+  catalog: new VersionedCache({ max: 2 }),
+  trend: new VersionedCache({ max: 64 }),
+  input: new VersionedCache({ max: 8 }),
+}));
 
 /**
  * The coverage caches of `db` (created on first use). Entries are keyed by the data version, so a
@@ -759,18 +764,12 @@ let caches = new WeakMap<Database, CoverageCaches>();
  * result that callers share and must not modify.
  */
 export function coverageCaches(db: Database): CoverageCaches {
-  let found = caches.get(db);
-  if (!found) {
-    // An input of the whole bank-scale scope is a few MB; a trend is 11 points.
-    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }), input: new VersionedCache({ max: 8 }) };
-    caches.set(db, found);
-  }
-  return found;
+  return perDatabase.of(db);
 }
 
 /** Forgets every cached catalog and trend of every database (bench:coverage measures the cold path with it). */
 export function clearCoverageCaches(): void {
-  caches = new WeakMap();
+  perDatabase.clear();
 }
 
 /**

@@ -18,7 +18,7 @@ import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import { effectiveSla } from "../catalog/sla";
-import { VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, VersionedCache } from "../lib/data-version.server";
 import {
   actionClosure,
   availability,
@@ -646,25 +646,24 @@ interface ReliabilityCaches {
   rows: VersionedCache<ReliabilityInput>;
 }
 
-let caches = new WeakMap<Database, ReliabilityCaches>();
+const perDatabase = cachesPerDatabase<ReliabilityCaches>(() => ({
+  catalog: new VersionedCache({ max: 2 }),
+  trend: new VersionedCache({ max: 64 }),
+  rows: new VersionedCache({ max: 4 }),
+}));
 
 /**
  * The reliability caches of `db` (created on first use): entries are keyed by the data version,
  * so any committed write to the tables the metrics read makes them unreachable.
  */
 export function reliabilityCaches(db: Database): ReliabilityCaches {
-  let found = caches.get(db);
-  if (!found) {
-    found = { catalog: new VersionedCache({ max: 2 }), trend: new VersionedCache({ max: 64 }), rows: new VersionedCache({ max: 4 }) };
-    caches.set(db, found);
-  }
-  return found;
+  return perDatabase.of(db);
 }
 const cachesOf = reliabilityCaches;
 
 /** Forgets every cached catalog and trend of every database (the benchmark measures the cold path with it). */
 export function clearReliabilityCaches(): void {
-  caches = new WeakMap();
+  perDatabase.clear();
 }
 
 /**
