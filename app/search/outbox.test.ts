@@ -1,4 +1,4 @@
-import { count, isNull } from "drizzle-orm";
+import { count, countDistinct, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "#db/client";
 import { searchOutbox } from "#db/schema";
@@ -62,11 +62,14 @@ describe("search outbox", () => {
     const { engine } = flakyEngine(createEmbeddedSearchEngine());
     await engine.init();
     const queued = await pending();
-    expect(queued).toBeGreaterThanOrEqual(30);
+    // A document imported with earlier revisions (revisions/<slug>/<n>.md) is queued once per revision saved.
+    const [docs] = await handle.db.select({ n: countDistinct(searchOutbox.documentId) }).from(searchOutbox).where(isNull(searchOutbox.processedAt));
+    const queuedDocuments = Number(docs!.n);
+    expect(queuedDocuments).toBeGreaterThanOrEqual(30);
     const result = await drainOutbox(handle.db, engine, 7);
     expect(result).toEqual({ applied: queued, failed: 0 });
     expect(await pending()).toBe(0);
-    expect((await engine.health()).documents).toBe(queued);
+    expect((await engine.health()).documents).toBe(queuedDocuments);
   });
 
   it("loses nothing while the engine is unreachable and catches up when it returns", async () => {
