@@ -230,7 +230,8 @@ export async function importContinuityRecords(
     const existing = await existingByKey<Drill>(tx, drills, records.drills.map((r) => r.key));
     const titles = await actionTitlesBySource(tx, "drill", [...existing.values()].map((d) => d.id));
     const inserts: Array<Record<string, unknown>> = [];
-    const actions: Array<{ id: string; items: DrillInput["correctiveActions"] }> = [];
+    /** `raisedAt`: the drill's time, the actions' created_at (their age counts from the drill, not the import). */
+    const actions: Array<{ id: string; items: DrillInput["correctiveActions"]; raisedAt: Date }> = [];
     for (const r of records.drills) {
       const found = existing.get(r.key);
       const plan = plans.get(r.input.plan);
@@ -262,7 +263,7 @@ export async function importContinuityRecords(
       if (found) {
         await tx.update(drills).set(values).where(eq(drills.id, found.id));
         const own = titles.get(found.id) ?? new Set<string>();
-        actions.push({ id: found.id, items: r.input.correctiveActions.filter((a) => !own.has(a.title)) });
+        actions.push({ id: found.id, items: r.input.correctiveActions.filter((a) => !own.has(a.title)), raisedAt: values.heldAt });
         summary.drills.updated++;
       } else {
         const id = recordIdForKey("drill", r.key);
@@ -282,14 +283,14 @@ export async function importContinuityRecords(
           external_key: r.key,
           recorded_by: options.author,
         });
-        actions.push({ id, items: r.input.correctiveActions });
+        actions.push({ id, items: r.input.correctiveActions, raisedAt: values.heldAt });
         summary.drills.created++;
       }
     }
     await insertDrillRows(tx, inserts);
     await insertCorrectiveActionsInBulk(
       tx,
-      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "drill" as const, id: a.id }, item }))),
+      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "drill" as const, id: a.id }, item, raisedAt: a.raisedAt }))),
       options.author,
       now,
     );
@@ -301,7 +302,8 @@ export async function importContinuityRecords(
     const existing = await existingByKey<Inspection>(tx, inspections, records.inspections.map((r) => r.key));
     const titles = await actionTitlesBySource(tx, "inspection", [...existing.values()].map((i) => i.id));
     const inserts: Array<Record<string, unknown>> = [];
-    const actions: Array<{ id: string; items: InspectionInput["correctiveActions"] }> = [];
+    /** `raisedAt`: the inspection's time, the actions' created_at. */
+    const actions: Array<{ id: string; items: InspectionInput["correctiveActions"]; raisedAt: Date }> = [];
     for (const r of records.inspections) {
       const found = existing.get(r.key);
       if (found) {
@@ -328,7 +330,7 @@ export async function importContinuityRecords(
       if (found) {
         await tx.update(inspections).set(values).where(eq(inspections.id, found.id));
         const own = titles.get(found.id) ?? new Set<string>();
-        actions.push({ id: found.id, items: r.input.correctiveActions.filter((a) => !own.has(a.title)) });
+        actions.push({ id: found.id, items: r.input.correctiveActions.filter((a) => !own.has(a.title)), raisedAt: values.inspectedAt });
         summary.inspections.updated++;
       } else {
         const id = recordIdForKey("inspection", r.key);
@@ -345,14 +347,14 @@ export async function importContinuityRecords(
           external_key: r.key,
           recorded_by: options.author,
         });
-        actions.push({ id, items: r.input.correctiveActions });
+        actions.push({ id, items: r.input.correctiveActions, raisedAt: values.inspectedAt });
         summary.inspections.created++;
       }
     }
     await insertInspectionRows(tx, inserts);
     await insertCorrectiveActionsInBulk(
       tx,
-      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "inspection" as const, id: a.id }, item }))),
+      actions.flatMap((a) => a.items.map((item) => ({ source: { type: "inspection" as const, id: a.id }, item, raisedAt: a.raisedAt }))),
       options.author,
       now,
     );

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "#db/client";
 import { auditLog, correctiveActions, documents, drills, inspections } from "#db/schema";
 import { createTestDatabase } from "../../tests/db";
 import { writeContinuityContent } from "../../tests/continuity-fixtures";
+import { listCorrectiveActions } from "../corrective-actions/queries.server";
 import { ImportError, importContent } from "../docs/import.server";
 import { recordIdForKey } from "./references.server";
 
@@ -117,6 +118,10 @@ describe("importing drills and inspections", () => {
     expect(failed!.heldAt.toISOString()).toBe("2026-10-17T00:00:00.000Z");
     const actions = await handle.db.select().from(correctiveActions).where(eq(correctiveActions.drillId, id));
     expect(actions).toMatchObject([{ title: "Alert on WAL shipping lag", owner: "Chen Wei", dueDate: "2026-11-15", status: "open" }]);
+    // Raised by the drill: its age on /actions counts from the drill, not from the import.
+    expect(actions[0]!.createdAt.toISOString()).toBe("2026-10-17T00:00:00.000Z");
+    const listed = await listCorrectiveActions(handle.db, { system: null, team: null, owner: null, statuses: ["open"], source: "drill" }, { now: new Date("2026-11-16T12:00:00Z") });
+    expect(listed.items.find((a) => a.title === "Alert on WAL shipping lag")).toMatchObject({ ageDays: 30, overdue: true });
     const [warning] = await handle.db.select().from(inspections).where(eq(inspections.result, "warning"));
     expect(warning).toMatchObject({ inspector: "ledger-daily-check", checklist: [{ item: "Replication lag", result: "warning", note: "45 s" }] });
     const [audit] = await handle.db.select().from(auditLog).where(eq(auditLog.action, "continuity.import"));

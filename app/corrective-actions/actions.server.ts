@@ -56,19 +56,22 @@ export async function insertCorrectiveActions(
 /**
  * The importers' bulk form of {@link insertCorrectiveActions}: actions of many sources in ONE
  * statement (`jsonb_to_recordset`, because thousands of bound parameters are slow on PGlite),
- * inserted in the order given. Same rules for `closedAt`; returns nothing.
+ * inserted in the order given. Same rules for `closedAt`; returns nothing. `raisedAt` (UTC) becomes
+ * the action's `created_at`, so its age counts from when the record raised it (the drill, the
+ * inspection, the incident's resolution), not from the import; default now.
  */
 export async function insertCorrectiveActionsInBulk(
   tx: Executor,
-  entries: ReadonlyArray<{ source: ActionSourceRef; item: CorrectiveActionInput }>,
+  entries: ReadonlyArray<{ source: ActionSourceRef; item: CorrectiveActionInput; raisedAt?: Date }>,
   createdBy: string,
   now: Date = new Date(),
 ): Promise<void> {
   if (entries.length === 0) return;
-  const rows = entries.map(({ source, item }, ord) => {
+  const rows = entries.map(({ source, item, raisedAt }, ord) => {
     const row = newActionRow(source, item, createdBy, now);
     return {
       ord,
+      created_at: (raisedAt ?? now).toISOString(),
       title: row.title,
       owner: row.owner,
       due_date: row.dueDate,
@@ -81,9 +84,9 @@ export async function insertCorrectiveActionsInBulk(
     };
   });
   await tx.execute(sql`
-    insert into ${correctiveActions} (title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, created_by)
-    select title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, ${createdBy}
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(ord integer, title text, owner text, due_date date, status text,
+    insert into ${correctiveActions} (title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, created_by, created_at)
+    select title, owner, due_date, status, closed_at, notes, incident_id, drill_id, inspection_id, ${createdBy}, created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(ord integer, created_at timestamptz, title text, owner text, due_date date, status text,
       closed_at timestamptz, notes text, incident_id uuid, drill_id uuid, inspection_id uuid)
     order by ord`);
 }

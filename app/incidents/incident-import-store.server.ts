@@ -190,7 +190,8 @@ export interface IncidentWritePlan {
   /** Events of one source to remove before `events` are added. */
   eventDeletes: Array<{ incidentId: string; source: string }>;
   events: Array<{ incidentId: string; at: Date; text: string; source: string }>;
-  actions: Array<{ incidentId: string; item: CorrectiveActionInput }>;
+  /** `raisedAt`: when the incident raised it (its resolution, else its latest timestamp), the action's created_at. */
+  actions: Array<{ incidentId: string; item: CorrectiveActionInput; raisedAt: Date }>;
   /** Built after the new incidents have their numbers (audit targets are INC-<number>). */
   audits: Array<() => AuditInput>;
 }
@@ -311,7 +312,7 @@ export async function writeIncidentPlan(tx: Executor, plan: IncidentWritePlan, r
   }
   await insertCorrectiveActionsInBulk(
     tx,
-    plan.actions.map(({ incidentId, item }) => ({ source: { type: "incident" as const, id: incidentId }, item })),
+    plan.actions.map(({ incidentId, item, raisedAt }) => ({ source: { type: "incident" as const, id: incidentId }, item, raisedAt })),
     options.createdBy,
     options.now,
   );

@@ -396,7 +396,7 @@ function upsert(
     remember(ctx, state);
     plan.created.push(state);
     plan.events.push(...eventRows(state.id));
-    plan.actions.push(...input.actions.map((item) => ({ incidentId: state.id, item })));
+    plan.actions.push(...input.actions.map((item) => ({ incidentId: state.id, item, raisedAt: raisedAtOf(input) })));
     plan.audits.push(() => ({
       actorUserId: IMPORTER.userId,
       actor: IMPORTER.email,
@@ -480,7 +480,7 @@ function upsert(
     existing.events = [...existing.events.filter((e) => e.source !== options.eventSource), ...eventRows(existing.id)];
   }
   if (actionChanges.length > 0) {
-    plan.actions.push(...actionChanges.map((item) => ({ incidentId: existing.id, item })));
+    plan.actions.push(...actionChanges.map((item) => ({ incidentId: existing.id, item, raisedAt: raisedAtOf(input) })));
     for (const a of actionChanges) existing.actionTitles.add(a.title);
   }
   if (changed.length === 0) {
@@ -495,6 +495,11 @@ function upsert(
     }));
   }
   return "updated";
+}
+
+/** When an imported incident raised its corrective actions: its resolution (the postmortem follows it), else its latest timestamp. */
+function raisedAtOf(input: IncidentInput): Date {
+  return input.resolvedAt ?? input.mitigatedAt ?? input.acknowledgedAt ?? input.detectedAt ?? input.startedAt;
 }
 
 function sortedJson(value: Record<string, unknown>): string {

@@ -64,6 +64,10 @@ describe("incidents from imported content", () => {
     const watchdog = (await byKey("import:2025-10-monitoring-watchdog"))!;
     expect(watchdog.actions[0]).toMatchObject({ status: "done", dueDate: "2025-11-15" });
     expect(watchdog.actions[0]!.closedAt!.toISOString()).toBe("2025-12-19T12:00:00.000Z"); // closed late
+    // Raised when the incident was resolved: its age counts from then, not from the import.
+    const [raised] = await handle.db.select({ createdAt: correctiveActions.createdAt }).from(correctiveActions).where(eq(correctiveActions.incidentId, watchdog.id));
+    expect(watchdog.resolvedAt).not.toBeNull();
+    expect(raised!.createdAt.toISOString()).toBe(watchdog.resolvedAt!.toISOString());
     const swift = (await byKey("postmortem:pm-2025-07-swift-cutoff-missed"))!;
     expect(swift.timezone).toBe("Europe/Warsaw");
     expect(swift.startedAt.toISOString()).toBe("2025-07-31T12:05:00.000Z");
