@@ -98,6 +98,7 @@ export function IncidentForm({
         errors={errors}
         multiple
         size={listBoxSize(choices.systems.length)}
+        filterLabel="Filter systems"
         choices={choices.systems.map((s) => ({ value: s.slug, label: `${s.name}${s.lifecycle === "retired" ? " (retired)" : ""}` }))}
       />
       <fieldset className="incident-times">
@@ -175,6 +176,7 @@ export function IncidentForm({
         errors={errors}
         multiple
         size={listBoxSize(choices.runbooks.length)}
+        filterLabel="Filter runbooks"
         choices={choices.runbooks.map((r) => ({ value: r.slug, label: r.title }))}
       />
       <TextAreaField prefix={prefix} name="summary" label="Summary" value={values.summary} errors={errors} rows={5} />

@@ -152,4 +152,24 @@ describe("an on-call engineer", () => {
     await expect(page.locator("main").innerText()).resolves.toContain("Corrective-action closure on time");
     await page.close();
   });
+
+  it("narrows the incident form's runbook list by typing, and names what is chosen", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/incidents/new`);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const list = page.getByLabel("Runbooks used");
+    const all = await list.locator("option").count();
+    await page.getByLabel("Filter runbooks").fill("swift");
+    const shown = await list.locator("option:not([hidden])").allTextContents();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(all);
+    for (const label of shown) expect(label.toLowerCase()).toContain("swift");
+    await list.selectOption({ label: shown[0]! });
+    await page.getByText(`Chosen (1): ${shown[0]}`).waitFor();
+    // Clearing the filter shows every runbook again, and the choice stays.
+    await page.getByLabel("Filter runbooks").fill("");
+    expect(await list.locator("option:not([hidden])").count()).toBe(all);
+    expect(await list.evaluate((el: HTMLSelectElement) => Array.from(el.selectedOptions, (o) => o.textContent))).toEqual([shown[0]]);
+    await page.close();
+  });
 });

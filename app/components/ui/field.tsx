@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useEffect, useState, type InputHTMLAttributes, type ReactNode } from "react";
 
 /**
  * Form fields: a label, the control, an optional hint and the server's error for it. The forms of
@@ -137,9 +137,20 @@ export function SelectField({
   choices,
   multiple,
   size,
+  filterLabel,
   ...field
-}: FieldProps & { choices: Choice[] } & ({ value: string; multiple?: false; size?: undefined } | { value: string[]; multiple: true; size: number })) {
+}: FieldProps & { choices: Choice[] } & (
+    | { value: string; multiple?: false; size?: undefined; filterLabel?: undefined }
+    | { value: string[]; multiple: true; size: number; filterLabel?: string }
+  )) {
   const { id, error, aria } = control(field);
+  if (multiple && filterLabel) {
+    return (
+      <Field id={id} label={field.label} hint={field.hint} error={error}>
+        <FilterableListBox aria={aria} id={id} value={value} choices={choices} size={size} filterLabel={filterLabel} />
+      </Field>
+    );
+  }
   return (
     <Field id={id} label={field.label} hint={field.hint} error={error}>
       <select {...aria} multiple={multiple} size={size} defaultValue={value}>
@@ -150,6 +161,71 @@ export function SelectField({
         ))}
       </select>
     </Field>
+  );
+}
+
+/**
+ * A multiple select for long lists (hundreds of runbooks): once the page is hydrated, a search box
+ * above it hides the options whose label does not contain what is typed (case-insensitive; chosen
+ * ones stay visible), and a line under it names what is chosen. Without JavaScript it is the plain
+ * list box. The search box is labelled `filterLabel` and is not posted (no name).
+ */
+function FilterableListBox({
+  aria,
+  id,
+  value,
+  choices,
+  size,
+  filterLabel,
+}: {
+  aria: ReturnType<typeof control>["aria"];
+  id: string;
+  value: string[];
+  choices: Choice[];
+  size: number;
+  filterLabel: string;
+}) {
+  const [hydrated, setHydrated] = useState(false);
+  const [query, setQuery] = useState("");
+  const [chosen, setChosen] = useState<string[]>(value);
+  useEffect(() => setHydrated(true), []);
+  const needle = query.trim().toLowerCase();
+  const shown = (c: Choice) => !needle || chosen.includes(c.value) || c.label.toLowerCase().includes(needle) || c.value.includes(needle);
+  const visible = choices.filter(shown).length;
+  return (
+    <>
+      {hydrated ? (
+        <input
+          type="search"
+          className="list-filter"
+          id={`${id}-filter`}
+          aria-label={filterLabel}
+          aria-controls={id}
+          placeholder={`${filterLabel} (${choices.length})`}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      ) : null}
+      <select
+        {...aria}
+        multiple
+        size={size}
+        defaultValue={value}
+        onChange={(event) => setChosen(Array.from(event.target.selectedOptions, (o) => o.value))}
+      >
+        {choices.map((c) => (
+          <option key={c.value} value={c.value} hidden={!shown(c)}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+      {hydrated ? (
+        <p className="muted small" aria-live="polite">
+          {needle ? `${visible} of ${choices.length} shown. ` : ""}
+          {chosen.length === 0 ? "None chosen." : `Chosen (${chosen.length}): ${chosen.map((v) => choices.find((c) => c.value === v)?.label ?? v).join("; ")}`}
+        </p>
+      ) : null}
+    </>
   );
 }
 

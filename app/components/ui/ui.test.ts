@@ -85,6 +85,16 @@ describe("fields", () => {
     expect(area).toContain("is too long");
   });
 
+  it("a filterable list box is the plain list box until hydrated: no search box, every option shown, chosen ones kept", async () => {
+    const markup = await html(
+      h(SelectField, { prefix: "incident", name: "runbooks", label: "Runbooks used", value: ["b"], multiple: true, size: 3, filterLabel: "Filter runbooks", choices: choicesOf(["a", "b", "c"]) }),
+    );
+    expect(markup).not.toContain('type="search"');
+    expect(markup).not.toContain("hidden");
+    expect(markup.match(/selected=""/g)).toHaveLength(1);
+    expect(markup).toContain('name="runbooks"');
+  });
+
   it("a row cell is labelled by aria-label and points at its error", async () => {
     const markup = await html(h("table", null, h("tbody", null, h("tr", null, h(CellField, { prefix: "drill", name: "checklist[0].result", label: "Checklist item 1: result", value: "ok", choices: choicesOf(["ok", "warning"]), errors: { "checklist[0].result": "pick one" } })))));
     expect(markup).toContain('id="drill-checklist-0--result"');
