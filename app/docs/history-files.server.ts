@@ -156,30 +156,41 @@ export function readHistoryFiles(
 }
 
 /**
- * Problems with the catalog references of history revisions (unknown systems or owner team), as for
- * documents; histories with a problem are removed from `histories`.
+ * Problems with the catalog references of a document file or a history revision: systems that are
+ * not in the catalog, an owner that is not a team. Empty when every reference is known.
+ */
+export function catalogReferenceProblems(file: string, metadata: Pick<RevisionMetadata, "systems" | "owner">, ids: CatalogIds): HistoryProblem[] {
+  const problems: HistoryProblem[] = [];
+  const unknown = metadata.systems.filter((s) => !ids.systems.has(s));
+  if (unknown.length > 0) {
+    problems.push({
+      file,
+      field: "systems",
+      message: `unknown system(s) ${unknown.map((s) => `"${s}"`).join(", ")}`,
+      fix: "use system slugs from the catalog (see /systems) or add the systems to catalog/systems.yaml",
+    });
+  }
+  if (metadata.owner !== null && !ids.teams.has(metadata.owner)) {
+    problems.push({
+      file,
+      field: "owner",
+      message: `unknown team "${metadata.owner}"`,
+      fix: `use a team slug from the catalog: ${[...ids.teams.keys()].sort().join(", ") || "(no teams yet)"}`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Problems with the catalog references of history revisions ({@link catalogReferenceProblems}), as
+ * for documents; histories with a problem are removed from `histories`.
  */
 export function checkHistoryReferences(histories: Map<string, DocumentHistory>, ids: CatalogIds): HistoryProblem[] {
   const problems: HistoryProblem[] = [];
   for (const [slug, history] of histories) {
-    let bad = false;
-    for (const r of history.revisions) {
-      const unknown = r.metadata.systems.filter((s) => !ids.systems.has(s));
-      if (unknown.length > 0) {
-        problems.push({
-          file: r.file,
-          field: "systems",
-          message: `unknown system(s) ${unknown.map((s) => `"${s}"`).join(", ")}`,
-          fix: "use system slugs from the catalog (see /systems) or add the systems to catalog/systems.yaml",
-        });
-        bad = true;
-      }
-      if (r.metadata.owner !== null && !ids.teams.has(r.metadata.owner)) {
-        problems.push({ file: r.file, field: "owner", message: `unknown team "${r.metadata.owner}"`, fix: "use a team slug from the catalog" });
-        bad = true;
-      }
-    }
-    if (bad) histories.delete(slug);
+    const found = history.revisions.flatMap((r) => catalogReferenceProblems(r.file, r.metadata, ids));
+    if (found.length > 0) histories.delete(slug);
+    problems.push(...found);
   }
   return problems;
 }

@@ -14,7 +14,7 @@ import {
 } from "../continuity/import.server";
 import { formatIncidentImport, importIncidents, readIncidentFiles, type ImportedPostmortem, type IncidentImportSummary } from "../incidents/incident-import.server";
 import { loadCatalogIds, loadCurrentStates, saveRevision } from "./documents.server";
-import { checkHistoryReferences, isHistoryPath, loadStoredHashes, readHistoryFiles, saveHistory } from "./history-files.server";
+import { catalogReferenceProblems, checkHistoryReferences, isHistoryPath, loadStoredHashes, readHistoryFiles, saveHistory } from "./history-files.server";
 import { FrontmatterError, splitFrontmatter } from "./frontmatter";
 import { firstHeading } from "./markdown";
 import { contentHash, uniqueSorted } from "./revision";
@@ -232,26 +232,9 @@ export async function importContent(
     }
     const referenceProblems: ImportProblem[] = [];
     const valid = parsed.filter((doc) => {
-      const unknownSystems = doc.metadata.systems.filter((s) => !ids.systems.has(s));
-      if (unknownSystems.length > 0) {
-        referenceProblems.push({
-          file: doc.file,
-          field: "systems",
-          message: `unknown system(s) ${unknownSystems.map((s) => `"${s}"`).join(", ")}`,
-          fix: "use system slugs from the catalog (see /systems) or add the systems to catalog/systems.yaml",
-        });
-        return false;
-      }
-      if (doc.metadata.owner !== null && !ids.teams.has(doc.metadata.owner)) {
-        referenceProblems.push({
-          file: doc.file,
-          field: "owner",
-          message: `unknown team "${doc.metadata.owner}"`,
-          fix: `use a team slug from the catalog: ${[...ids.teams.keys()].sort().join(", ") || "(no teams yet)"}`,
-        });
-        return false;
-      }
-      return true;
+      const found = catalogReferenceProblems(doc.file, doc.metadata, ids);
+      referenceProblems.push(...found);
+      return found.length === 0;
     });
     referenceProblems.push(...checkHistoryReferences(histories, ids));
     if (referenceProblems.length > 0 && !options.skipInvalid) fail(referenceProblems);
