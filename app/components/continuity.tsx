@@ -85,7 +85,15 @@ export function PlanContinuityPanel({ plan, canEdit, reviewed }: { plan: PlanCon
         <dl className="facts">
           <dt>Last review</dt>
           <dd>
-            {review.lastReviewedAt ? <Timestamp value={review.lastReviewedAt} /> : <span className="muted">none recorded; counting from the revision of <Timestamp value={review.evidenceAt} /></span>}
+            {review.lastReviewedDay ? (
+              <>
+                {review.lastReviewedDay} <span className="muted small">(the plan's last_reviewed)</span>
+              </>
+            ) : review.lastReviewedAt ? (
+              <Timestamp value={review.lastReviewedAt} />
+            ) : (
+              <span className="muted">none recorded; counting from the revision of <Timestamp value={review.evidenceAt} /></span>
+            )}
           </dd>
           <dt>Next review due</dt>
           <dd>

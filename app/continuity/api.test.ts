@@ -225,15 +225,19 @@ describe("forms and panels", () => {
     expect(done.headers.get("location")).toMatch(/^\/docs\/plan-swift-outage\?reviewed=\d+#continuity$/);
     expect(await tableCount(planReviews)).toBe(before + 1);
     const page = (await call(docPage.loader as Handler, get("/docs/plan-swift-outage"), { "*": "plan-swift-outage" })) as {
-      continuity: { review: { basis: string; overdue: boolean; history: Array<{ comment: string }> } };
+      continuity: { review: { basis: string; overdue: boolean; lastReviewedDay: string | null; history: Array<{ comment: string }> } };
     };
-    expect(page.continuity.review).toMatchObject({ basis: "review", overdue: false });
+    expect(page.continuity.review).toMatchObject({ basis: "review", overdue: false, lastReviewedDay: null });
     expect(page.continuity.review.history[0]!.comment).toBe("Still valid");
   });
 
   it("the demo tells its story: a plan whose last drill failed, an overdue plan, a tier-1 system no longer inspected", async () => {
-    const plan = (slug: string) => call(docPage.loader as Handler, get(`/docs/${slug}`), { "*": slug }) as Promise<{ continuity: { drill: Record<string, unknown> } }>;
-    expect((await plan("plan-data-centre-loss")).continuity.drill).toMatchObject({ lastOutcome: "failed", overdue: true, changedSinceLastDrill: true });
+    const plan = (slug: string) =>
+      call(docPage.loader as Handler, get(`/docs/${slug}`), { "*": slug }) as Promise<{ continuity: { drill: Record<string, unknown>; review: Record<string, unknown> } }>;
+    const dataCentre = (await plan("plan-data-centre-loss")).continuity;
+    expect(dataCentre.drill).toMatchObject({ lastOutcome: "failed", overdue: true, changedSinceLastDrill: true });
+    // Its last review is the plan's own `last_reviewed` day (no attestation yet): shown as a day, overdue.
+    expect(dataCentre.review).toMatchObject({ lastReviewedDay: "2025-09-18", basis: "review", overdue: true });
     expect((await plan("plan-core-ledger-db-failover")).continuity.drill).toMatchObject({ lastOutcome: "passed", changedSinceLastDrill: false });
     const runbook = (await call(docPage.loader as Handler, get("/docs/swift-queue-backlog"), { "*": "swift-queue-backlog" })) as { continuity: unknown };
     expect(runbook.continuity).toBeNull();

@@ -571,6 +571,11 @@ export async function getPlanContinuity(db: Database, slug: string, now: Date, o
       intervalDays: reviewInterval?.value ?? null,
       intervalSystem: reviewInterval?.system ?? null,
       lastReviewedAt: asOf.reviewedAt?.toISOString() ?? null,
+      // The plan's own `last_reviewed` (a day, no time) when no attestation is as recent.
+      lastReviewedDay:
+        asOf.reviewedAt && frontmatterReview && asOf.reviewedAt.getTime() === frontmatterReview.getTime() && !reviewRows.some((r) => r.reviewedAt.getTime() >= frontmatterReview.getTime())
+          ? document.lastReviewed
+          : null,
       basis: asOf.reviewedAt ? ("review" as const) : ("revision" as const),
       evidenceAt: evidence.toISOString(),
       nextReviewDue: nextReviewDue?.toISOString().slice(0, 10) ?? null,
