@@ -18,6 +18,7 @@ import {
   MINUTE_MS,
   RECURRENCE_WINDOW_DAYS,
   RESOLUTION_RECURRENCE_DAYS,
+  strictest,
   type CorrectiveActionRow,
   type IncidentRow,
   type Period,
@@ -121,17 +122,6 @@ export function orderedBy<T>(rows: readonly T[], key: (row: T) => number, tie?: 
   return order.map((k) => rows[k]);
 }
 
-/** Smallest figure among the affected systems that are known (as strictest() in ./reliability.ts). */
-function strictest(incident: IncidentRow, bySlug: Map<string, SystemRow>, pick: (s: SystemRow) => number): number | null {
-  let best: number | null = null;
-  for (const slug of incident.systems) {
-    const system = bySlug.get(slug);
-    if (!system) continue;
-    const figure = pick(system);
-    if (best === null || figure < best) best = figure;
-  }
-  return best;
-}
 
 const ms = (d: Date | null) => (d === null ? NaN : d.getTime());
 

@@ -43,7 +43,7 @@ import {
   type Severity,
   type SystemRow,
 } from "./reliability";
-import { orderedBy, trendCalculator } from "./reliability-trend";
+import { orderedBy, trendCalculator, type TrendFigures } from "./reliability-trend";
 
 /** Which systems count: active ones, optionally of one team, one tier or one system (shared/domain.md "Metrics"). */
 export interface ReliabilityScope {
@@ -452,21 +452,10 @@ export interface RatioFigure {
   outcomes: Array<{ outcome: string; total: number }>;
 }
 
-export interface TrendRow {
+/** One month of the trend: its figures (./reliability-trend.ts) and its label. */
+export interface TrendRow extends TrendFigures {
   /** YYYY-MM in the report's time zone. */
   month: string;
-  /** Share of active systems in scope meeting their availability target. */
-  availabilityMet: number | null;
-  downtimeMinutes: number;
-  mttdMinutes: number | null;
-  mttaMinutes: number | null;
-  mttrMinutes: number | null;
-  mttrMedianMinutes: number | null;
-  incidents: number;
-  responseWithinSla: number | null;
-  recurrenceRate: number | null;
-  actionClosure: number | null;
-  resolutionEffectiveness: number | null;
 }
 
 export interface ReliabilityReport {

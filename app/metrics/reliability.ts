@@ -154,7 +154,7 @@ function systemIndex(systems: readonly SystemRow[]): Map<string, SystemRow> {
 }
 
 /** Smallest figure among the incident's affected systems that are known; null when none is. */
-function strictest(incident: IncidentRow, bySlug: Map<string, SystemRow>, pick: (s: SystemRow) => number): number | null {
+export function strictest(incident: IncidentRow, bySlug: Map<string, SystemRow>, pick: (s: SystemRow) => number): number | null {
   let best: number | null = null;
   for (const slug of incident.systems) {
     const system = bySlug.get(slug);
