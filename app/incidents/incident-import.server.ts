@@ -38,7 +38,7 @@ import {
   type IncidentState,
   type IncidentWritePlan,
 } from "./incident-import-store.server";
-import { columnsOf, comparable, unknownReferenceErrors, type IncidentActor } from "./incidents.server";
+import { columnsOf, comparable, incidentCreatedDetails, unknownReferenceErrors, type IncidentActor } from "./incidents.server";
 import { parsePostmortemTimeline, postmortemActions, postmortemSummary, timestampSourcesOf } from "./postmortem-timeline";
 
 const IMPORTER: IncidentActor = { userId: null, email: "importer", ip: null };
@@ -403,17 +403,7 @@ function upsert(
       action: "incident.create",
       targetType: "incident",
       target: stateReference(state),
-      details: {
-        origin: "import",
-        externalKey,
-        title: input.title,
-        severity: input.severity,
-        status: input.status,
-        systems: input.systems,
-        startedAt: input.startedAt.toISOString(),
-        events: input.events.length,
-        actions: input.actions.length,
-      },
+      details: incidentCreatedDetails(input, "import", externalKey, input.actions.length),
       ip: IMPORTER.ip,
     }));
     return "created";

@@ -187,17 +187,7 @@ export async function insertIncident(tx: Executor, input: IncidentInput, actor: 
     action: "incident.create",
     targetType: "incident",
     target: incidentReference(number),
-    details: {
-      origin: options.origin,
-      externalKey: options.externalKey ?? null,
-      title: input.title,
-      severity: input.severity,
-      status: input.status,
-      systems: input.systems,
-      startedAt: input.startedAt.toISOString(),
-      events: input.events.length,
-      actions: actionIds.length,
-    },
+    details: incidentCreatedDetails(input, options.origin, options.externalKey ?? null, actionIds.length),
     ip: actor.ip,
   });
   return { ok: true, id, number, version };
@@ -541,4 +531,22 @@ export async function documentIncidents(db: Executor, document: { id: string; ki
   if (document.kind === "postmortem") return { kind: "postmortem" as const, incident: await incidentForPostmortem(db, document.id) };
   if (document.kind === "runbook") return { kind: "runbook" as const, incidents: await incidentsUsingRunbook(db, document.id) };
   return null;
+}
+
+/**
+ * The audit details of `incident.create`, the same whichever way the incident arrived (form, API,
+ * Alertmanager, import): origin, external key, the main facts, and how many events and actions came with it.
+ */
+export function incidentCreatedDetails(input: IncidentInput, origin: string, externalKey: string | null, actions: number): Record<string, unknown> {
+  return {
+    origin,
+    externalKey,
+    title: input.title,
+    severity: input.severity,
+    status: input.status,
+    systems: input.systems,
+    startedAt: input.startedAt.toISOString(),
+    events: input.events.length,
+    actions,
+  };
 }
