@@ -6,6 +6,7 @@
  * PostgreSQL with DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../tests/random";
 import type { DatabaseHandle } from "#db/client";
 import { correctiveActions } from "#db/schema/incidents";
 import { createTestDatabase } from "../../tests/db";
@@ -16,16 +17,6 @@ import { actionClosureCounts, loadActions, loadCatalogSystems, scopeSystems, typ
 let handle: DatabaseHandle;
 let fx: ReliabilityFixture;
 
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 
@@ -34,7 +25,7 @@ beforeAll(async () => {
   fx = await seedReliabilityFixture(handle.db);
   // 400 more actions from the fixture's incidents (one on a retired system), drill and inspection:
   // due days over 13 months, closed before, on, just after and long after the due day, after T.
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const sources = [
     ...Object.values(fx.incidents).map((i) => ({ incidentId: i.id })),
     { drillId: fx.drillId },

@@ -5,6 +5,7 @@
  * building blocks (isRecurrenceOf, findRecurrence, availability): shared/domain.md "Metrics" 5, 7, 9.
  */
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../tests/random";
 import {
   availability,
   availabilityForSystems,
@@ -17,16 +18,6 @@ import {
   type SystemRow,
 } from "./reliability";
 
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SLUGS = ["a", "b", "c", "d", "e"];
 const SYSTEMS: SystemRow[] = SLUGS.map((slug, k) => ({
@@ -39,7 +30,7 @@ const SYSTEMS: SystemRow[] = SLUGS.map((slug, k) => ({
 }));
 
 function history(seed: number, n: number): IncidentRow[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const start = Date.parse("2026-01-01T00:00:00Z");
   const rows: IncidentRow[] = [];
   for (let k = 0; k < n; k++) {

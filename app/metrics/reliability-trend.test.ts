@@ -8,6 +8,7 @@
  * two time zones and over periods whose T falls inside or before them.
  */
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../tests/random";
 import {
   actionClosure,
   availabilityForSystems,
@@ -27,16 +28,6 @@ import {
 } from "./reliability";
 import { orderedBy, trendCalculator, type TrendFigures, type TrendInput } from "./reliability-trend";
 
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SLUGS = ["a", "b", "c", "d", "e", "f"];
 const SYSTEMS: SystemRow[] = SLUGS.map((slug, k) => ({
@@ -55,7 +46,7 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 
 function history(seed: number, n: number): { incidents: IncidentRow[]; actions: CorrectiveActionRow[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const start = Date.parse("2025-09-01T00:00:00Z");
   const incidents: IncidentRow[] = [];

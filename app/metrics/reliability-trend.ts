@@ -90,8 +90,8 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** First position in ascending `keys` whose value is >= `value`. */
-function lowerBound(keys: ArrayLike<number>, value: number): number {
+/** First position in ascending `keys` whose value is >= `value` (binary search). */
+export function lowerBound(keys: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {

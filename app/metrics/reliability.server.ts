@@ -43,7 +43,7 @@ import {
   type Severity,
   type SystemRow,
 } from "./reliability";
-import { orderedBy, trendCalculator, type TrendFigures } from "./reliability-trend";
+import { lowerBound, orderedBy, trendCalculator, type TrendFigures } from "./reliability-trend";
 
 /** Which systems count: active ones, optionally of one team, one tier or one system (shared/domain.md "Metrics"). */
 export interface ReliabilityScope {
@@ -565,17 +565,6 @@ class Windows {
   }
 }
 
-/** First position in ascending `keys` whose value is >= `value`. */
-function lowerBound(keys: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 
 /**
