@@ -68,7 +68,10 @@ describe("a new user", () => {
     await page.goto(`${server.url}/`);
     await page.locator("header summary").click();
     await page.locator('header form[action="/logout"]:not(:has(input[name="everywhere"])) button').click();
-    await page.waitForURL((url) => url.pathname === "/login" || url.pathname === "/");
+    // Sign-out always ends on /login; waiting for "/" as well returned at once (the page was already
+    // there), and the next navigation raced the sign-out request.
+    await page.waitForURL((url) => url.pathname === "/login");
+    await page.locator("#login-email").waitFor();
     await page.goto(`${server.url}/search?q=ledger`);
     expect(new URL(page.url()).pathname).toBe("/login");
 
