@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "#db/client";
+import { rowsOf, type DatabaseHandle } from "#db/client";
 import { createTestDatabase } from "../../tests/db";
 import { readDataVersion, VersionedCache } from "./data-version.server";
 
@@ -15,13 +15,17 @@ afterAll(async () => {
 const addTeam = (slug: string) => handle.db.execute(sql`insert into teams (slug, name) values (${slug}, ${slug})`);
 
 describe("the data version", () => {
-  it("moves forward with every committed write to a watched table, once per statement", async () => {
+  it("moves forward with every committed write to a watched table, once per statement that changed rows", async () => {
     const before = BigInt(await readDataVersion(handle.db));
     await addTeam("dv-one");
     const afterOne = BigInt(await readDataVersion(handle.db));
     expect(afterOne).toBe(before + 1n);
     await handle.db.execute(sql`update teams set name = name || '!' where slug like 'dv-%'`);
+    await handle.db.execute(sql`insert into teams (slug, name) values ('dv-a', 'a'), ('dv-b', 'b')`);
+    expect(BigInt(await readDataVersion(handle.db))).toBe(afterOne + 2n);
+    // A statement that changed nothing moves nothing.
     await handle.db.execute(sql`delete from teams where slug = 'dv-none'`);
+    await handle.db.execute(sql`update teams set name = 'x' where false`);
     expect(BigInt(await readDataVersion(handle.db))).toBe(afterOne + 2n);
   });
 
@@ -75,5 +79,128 @@ describe("VersionedCache", () => {
     cache.clear();
     expect(cache.size).toBe(0);
     expect((await cache.get(handle.db, "k", async () => ({ n: 2 }))).hit).toBe(false);
+  });
+});
+
+/** The `affected_from` the statement `statement` logged (migration 0006), as ISO text or ±infinity. */
+async function affectedFrom(statement: ReturnType<typeof sql>): Promise<string> {
+  const before = BigInt(await readDataVersion(handle.db));
+  await handle.db.execute(statement);
+  const after = BigInt(await readDataVersion(handle.db));
+  expect(after, "the statement moved the version once").toBe(before + 1n);
+  const rows = rowsOf<{ at: string }>(
+    await handle.db.execute(
+      sql`select case when affected_from in ('infinity', '-infinity') then affected_from::text
+                      else to_char(affected_from at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') end as at
+          from data_changes where version = ${String(after)}::int8`,
+    ),
+  );
+  return rows[0]!.at;
+}
+
+describe("the change log (what each write can alter, migration 0006)", () => {
+  let systemId: number;
+  let planId: string;
+  let incidentId: string;
+  beforeAll(async () => {
+    await handle.db.execute(sql`insert into slas (tier, availability, rto_minutes, rpo_minutes, drill_interval_days, inspection_interval_days, plan_review_interval_days, response_minutes)
+      values (3, 0.995, 480, 60, 365, 30, 365, '{}') on conflict do nothing`);
+    systemId = rowsOf<{ id: number }>(await handle.db.execute(sql`insert into systems (slug, name, tier) values ('dv-sys', 'DV', 3) returning id`))[0]!.id;
+    await handle.db.execute(sql`insert into systems (slug, name, tier) values ('dv-other', 'DV other', 3)`);
+    planId = rowsOf<{ id: string }>(
+      await handle.db.execute(sql`insert into documents (slug, kind, title, current_revision) values ('dv-plan', 'contingency_plan', 'DV plan', 1) returning id`),
+    )[0]!.id;
+    incidentId = rowsOf<{ id: string }>(
+      await handle.db.execute(sql`insert into incidents (title, severity, started_at, origin, created_by)
+        values ('DV incident', 'SEV3', '2026-03-10T08:00:00Z', 'manual', 'test') returning id`),
+    )[0]!.id;
+  });
+
+  it("dates a record's change by the record's own date", async () => {
+    expect(
+      await affectedFrom(sql`insert into drills (plan_document_id, plan_revision, scenario, held_at, type, outcome, origin, recorded_by)
+        values (${planId}, 1, 's', '2026-05-04T09:00:00Z', 'tabletop', 'passed', 'manual', 'test'), (${planId}, 1, 's', '2026-02-01T09:00:00Z', 'tabletop', 'failed', 'manual', 'test')`),
+    ).toBe("2026-02-01T09:00:00Z");
+    expect(
+      await affectedFrom(sql`insert into inspections (system_id, inspected_at, inspector, result, origin, recorded_by)
+        values (${systemId}, '2026-06-01T10:00:00Z', 'x', 'ok', 'manual', 'test')`),
+    ).toBe("2026-06-01T10:00:00Z");
+    // An update counts the older of the old and the new row.
+    expect(await affectedFrom(sql`update inspections set inspected_at = '2026-07-01T10:00:00Z' where system_id = ${systemId}`)).toBe("2026-06-01T10:00:00Z");
+    expect(await affectedFrom(sql`update incidents set resolved_at = '2026-03-10T09:00:00Z' where id = ${incidentId}`)).toBe("2026-03-10T08:00:00Z");
+    expect(await affectedFrom(sql`insert into incident_systems (incident_id, system_id) values (${incidentId}, ${systemId})`)).toBe("2026-03-10T08:00:00Z");
+  });
+
+  it("dates an action by its due day (two days early, for any time zone), and one with no due day as touching nothing", async () => {
+    expect(
+      await affectedFrom(sql`insert into corrective_actions (title, owner, due_date, incident_id, created_by) values ('a', 'o', '2026-04-20', ${incidentId}, 'test')`),
+    ).toBe("2026-04-18T00:00:00Z");
+    expect(await affectedFrom(sql`insert into corrective_actions (title, owner, incident_id, created_by) values ('b', 'o', ${incidentId}, 'test')`)).toBe("infinity");
+    // An incident's systems scope its actions: the older of its start and its actions' due days.
+    await handle.db.execute(sql`insert into corrective_actions (title, owner, due_date, incident_id, created_by) values ('c', 'o', '2026-01-05', ${incidentId}, 'test')`);
+    expect(await affectedFrom(sql`delete from incident_systems where incident_id = ${incidentId}`)).toBe("2026-01-03T00:00:00Z");
+  });
+
+  it("counts catalog edits, moves of a record to another system and deletions of documents as touching everything", async () => {
+    expect(await affectedFrom(sql`update systems set tier = 3 where slug = 'dv-sys'`)).toBe("-infinity");
+    expect(await affectedFrom(sql`update inspections set system_id = (select id from systems where slug = 'dv-other') where system_id = ${systemId}`)).toBe("-infinity");
+    expect(await affectedFrom(sql`update documents set title = 'DV plan (renamed)' where id = ${planId}`)).toBe("-infinity");
+    expect(await affectedFrom(sql`truncate incident_runbooks`)).toBe("-infinity");
+  });
+
+  it("counts a new current revision of a document as touching today only", async () => {
+    await handle.db.execute(sql`insert into revisions (document_id, number, title, body, metadata, author, content_hash, created_at)
+      values (${planId}, 1, 'DV plan', 'x', ${JSON.stringify({ kind: "contingency_plan", status: "published", systems: ["dv-sys"], tags: [], alerts: [], owner: null, lastReviewed: null, extra: {} })}::jsonb, 'test', 'h', '2026-01-01T00:00:00Z')`);
+    const day = (await affectedFrom(sql`update documents set current_revision = 1, updated_at = now() where id = ${planId}`)).slice(0, 10);
+    expect(day).toBe(new Date().toISOString().slice(0, 10));
+  });
+});
+
+describe("VersionedCache with a dependency on rows dated before an instant", () => {
+  const may = new Date("2026-05-01T00:00:00Z");
+  const addDrillLikeChange = (at: string) =>
+    handle.db.execute(sql`insert into inspections (system_id, inspected_at, inspector, result, origin, recorded_by)
+      values ((select id from systems where slug = 'dv-sys'), ${at}::timestamptz, 'x', 'ok', 'manual', 'test')`);
+
+  it("keeps the entry across changes dated after the instant, and computes again after one dated before it", async () => {
+    const cache = new VersionedCache<{ n: number }>({ max: 4 });
+    let computed = 0;
+    const compute = async () => ({ n: ++computed });
+    const first = await cache.get(handle.db, "trend", compute, { dependsBefore: may });
+    await addDrillLikeChange("2026-06-15T00:00:00Z");
+    await addDrillLikeChange("2026-05-01T00:00:01Z");
+    const second = await cache.get(handle.db, "trend", compute, { dependsBefore: may });
+    expect(second).toMatchObject({ value: { n: 1 }, hit: true });
+    expect(BigInt(second.version)).toBe(BigInt(first.version) + 2n);
+
+    await addDrillLikeChange("2026-04-30T23:59:59Z");
+    expect(await cache.get(handle.db, "trend", compute, { dependsBefore: may })).toMatchObject({ value: { n: 2 }, hit: false });
+    // An entry that depends on anything is stale after any write.
+    await cache.get(handle.db, "any", compute);
+    await addDrillLikeChange("2026-06-16T00:00:00Z");
+    expect(await cache.get(handle.db, "any", compute)).toMatchObject({ value: { n: 4 }, hit: false });
+  });
+
+  it("keeps a catalog-only entry (dependsBefore: null) across dated changes, not across a catalog edit", async () => {
+    const cache = new VersionedCache<{ n: number }>({ max: 4 });
+    let computed = 0;
+    const compute = async () => ({ n: ++computed });
+    await cache.get(handle.db, "catalog", compute, { dependsBefore: null });
+    await addDrillLikeChange("2020-01-01T00:00:00Z");
+    expect(await cache.get(handle.db, "catalog", compute, { dependsBefore: null })).toMatchObject({ value: { n: 1 }, hit: true });
+    await handle.db.execute(sql`update systems set name = 'DV renamed' where slug = 'dv-sys'`);
+    expect(await cache.get(handle.db, "catalog", compute, { dependsBefore: null })).toMatchObject({ value: { n: 2 }, hit: false });
+  });
+
+  it("computes again when the change log no longer holds every version since the entry", async () => {
+    const cache = new VersionedCache<{ n: number }>({ max: 4 });
+    let computed = 0;
+    const compute = async () => ({ n: ++computed });
+    await cache.get(handle.db, "trend", compute, { dependsBefore: may });
+    await addDrillLikeChange("2026-07-01T00:00:00Z");
+    await addDrillLikeChange("2026-07-02T00:00:00Z");
+    // As pruning does: the oldest entries of the log are gone.
+    await handle.db.execute(sql`delete from data_changes where version = (select min(version) from data_changes where version > (select version from data_version) - 2)`);
+    expect(await cache.get(handle.db, "trend", compute, { dependsBefore: may })).toMatchObject({ value: { n: 2 }, hit: false });
   });
 });

@@ -4,8 +4,8 @@
  * fixture of tests/coverage-fixtures.ts: a report served from the caches equals one computed afresh
  * and the formulas fed every row; a write
  * through the real commands (an inspection or a drill dated in a past trend month) or to the catalog
- * makes the next dashboard compute its trend again, with the new figures; a different catalog never
- * gets another catalog's trend.
+ * makes the next dashboard compute its trend again, with the new figures, while one dated in the
+ * as-of day's month leaves the past months cached; a different catalog never gets another catalog's trend.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -191,5 +191,25 @@ describe("the coverage trend cache", () => {
     const after = await reportAndLookup({ asOf: AS_OF });
     expect(after.trendHit).toBe(false);
     expect(after.report.trend).toEqual(other.report.trend);
+  });
+
+  it("keeps the past months across a write dated in the as-of day's month, and reads only the as-of day again", async () => {
+    const before = await coverageReport(handle.db, { asOf: AS_OF });
+    expect((await reportAndLookup({ asOf: AS_OF })).trendHit).toBe(true);
+    // cov-gamma (now every 7 days, last inspected 30 September) inspected on 20 November: it counts
+    // as of 22 November, and no month-end before changes.
+    const recorded = await recordInspection(
+      handle.db,
+      { system: "cov-gamma", inspectedAt: "2026-11-20T12:00:00Z", inspector: "cache-test", result: "ok" },
+      EDITOR,
+      { origin: "api", now: NOW },
+    );
+    expect(recorded).toMatchObject({ ok: true, outcome: "created" });
+
+    const after = await reportAndLookup({ asOf: AS_OF });
+    expect(after).toMatchObject({ trendHit: true, inputHit: false });
+    expect(after.report.inspection.numerator).toBe(before.inspection.numerator + 1);
+    expect(after.report.trend.slice(0, -1)).toEqual(before.trend.slice(0, -1));
+    expect(after.report.trend).toEqual(await trendFromAllRows(AS_OF));
   });
 });

@@ -29,8 +29,9 @@
  * microseconds in SQL; two rows of one plan or system within the same millisecond could pick
  * differently, which no form, API or import produces.)
  *
- * **Caches.** `coverageReport` keeps the trend's past months and the as-of day's input under the
- * data version (app/lib/data-version.server.ts; see `coverageReport`); `clearCoverageCaches` forgets them.
+ * **Caches.** `coverageReport` keeps the trend's past months (until a change reaches back into them)
+ * and the as-of day's input (until any write) under the data version (app/lib/data-version.server.ts;
+ * see `coverageReport`); `clearCoverageCaches` forgets them.
  *
  * **Snapshot.** On PostgreSQL the queries run in parallel on pooled connections, not in one
  * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
@@ -690,10 +691,11 @@ export async function loadCoverageInputs(
  * "Trend views"; the same points as `coverageTrend`). Reads the database (a few queries, see the
  * module comment); throws on database errors.
  *
- * The trend's past months come from {@link coverageCaches} when they were computed at the current
- * data version (app/lib/data-version.server.ts): a past point depends only on its month-end day, the
- * scope, the catalog's systems (tier, lifecycle, owner team, intervals) and the rows, and every
- * committed write to those tables moves the version. On a hit only the as-of day's rows are read
+ * The trend's past months come from {@link coverageCaches} while no change since they were computed
+ * reaches back before the end of the last of them (app/lib/data-version.server.ts, migration 0006):
+ * a past point depends only on its month-end day, the scope, the catalog's systems (tier, lifecycle,
+ * owner team, intervals) and the rows dated up to that day, so a drill, inspection, review or
+ * revision dated this month leaves them cached, and a catalog edit does not. On a hit only the as-of day's rows are read
  * (what `trend: false` reads); on a miss all days are read at once and give both. Days are UTC, so
  * the reader's time zone does not enter. The last point is always the as-of day's figures, fresh.
  */
@@ -724,7 +726,7 @@ export async function coverageReport(
     });
     computed ??= await loadCoverageInputs(db, catalog, days, scope);
     return Object.freeze(pastTrendPoints(computed.trend, pastDays, catalog, scope).map((p) => Object.freeze(p)));
-  });
+  }, { dependsBefore: new Date((utcDay(pastDays[pastDays.length - 1]!) + 1) * DAY_MS) });
   // On a trend hit (or another request's computation of the same entry) only the as-of day is read, if at all.
   const input = (computed as CoverageDayInputs | null)?.input ?? (await asOfInput());
   return reportWithPastTrend(input, asOf, catalog, past.value);
@@ -743,11 +745,14 @@ function frozenInput(input: CoverageInput): CoverageInput {
 
 /** The coverage caches of one database (a test process opens many; their data versions are unrelated). */
 interface CoverageCaches {
-  /** {@link loadCoverageCatalog}'s result, under the key "catalog". */
+  /** {@link loadCoverageCatalog}'s result, under the key "catalog" (stale only after a catalog change). */
   catalog: VersionedCache<CoverageCatalog>;
-  /** The trend points of the days before the as-of day (frozen; oldest first), under {@link scopeKey} of those days. */
+  /**
+   * The trend points of the days before the as-of day (frozen; oldest first), under {@link scopeKey}
+   * of those days; stale only after a change reaching back before the last of those days ends.
+   */
   trend: VersionedCache<readonly CoverageTrendPoint[]>;
-  /** The as-of day's input to the formulas (deeply frozen), under {@link scopeKey} of that day. */
+  /** The as-of day's input to the formulas (deeply frozen), under {@link scopeKey} of that day; stale after any write. */
   input: VersionedCache<CoverageInput>;
 }
 
@@ -759,9 +764,8 @@ const perDatabase = cachesPerDatabase<CoverageCaches>(() => ({
 }));
 
 /**
- * The coverage caches of `db` (created on first use). Entries are keyed by the data version, so a
- * committed write to any table the metrics read makes them unreachable; each holds a computed
- * result that callers share and must not modify.
+ * The coverage caches of `db` (created on first use). Entries are checked against the data version
+ * and its change log (see each cache); each holds a computed result that callers share and must not modify.
  */
 export function coverageCaches(db: Database): CoverageCaches {
   return perDatabase.of(db);
@@ -774,10 +778,10 @@ export function clearCoverageCaches(): void {
 
 /**
  * {@link loadCoverageCatalog} through the data-version cache: the same object for every caller until
- * a write commits. Do not modify it.
+ * a change to the catalog (teams, SLAs, systems) commits. Do not modify it.
  */
 export async function coverageCatalog(db: Database): Promise<CoverageCatalog> {
-  return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db))).value;
+  return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db), { dependsBefore: null })).value;
 }
 
 const catalogFingerprints = new WeakMap<CoverageCatalog, string>();

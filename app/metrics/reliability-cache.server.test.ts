@@ -1,13 +1,15 @@
 /**
  * The reliability caches (catalog, 12-month trend, period rows) kept under the data version
  * (app/lib/data-version.server.ts): a cached trend equals one computed afresh, a committed write
- * to an incident of a past trend month changes the next report's trend, and a report served from
+ * to an incident of a past trend month or to the catalog changes the next report's trend, one
+ * started in T's month leaves it cached, and a report served from
  * the caches (warm) equals the one computed from the database (cold), for the page too.
  * Runs on PGlite, or PostgreSQL with DATABASE_URL.
  */
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "#db/client";
+import { systems } from "#db/schema/catalog";
 import { incidents, incidentSystems } from "#db/schema/incidents";
 import { createTestDatabase } from "../../tests/db";
 import { REL_AS_OF, REL_PERIOD, seedReliabilityFixture, systemIdOf, type ReliabilityFixture } from "../../tests/reliability-fixtures";
@@ -173,6 +175,38 @@ describe("reliability caches (data version)", () => {
     expect(after.data.trend.find((t) => t.month === "2026-08")!.mttrMinutes).toBeCloseTo(300, 9);
     expect(after.data.trend).toEqual(await freshTrend({ ...UTC_OCTOBER, period: before.data.period }));
     expect(after.data.charts[1].svg).not.toBe(before.data.charts[1].svg);
+  });
+
+  it("an incident started in T's month leaves the trend cached, while the period's figures count it", async () => {
+    const thisQuarter = resolvePeriod({ preset: "this_quarter" }, REL_AS_OF, "UTC");
+    if (!thisQuarter.ok) throw new Error("period");
+    const query: ReportQuery = { ...UTC_OCTOBER, period: thisQuarter.period };
+    const before = await getReliabilityReport(handle.db, query);
+    await addIncident("Cache November", "rel-core", "2026-11-21T08:00:00Z", 30);
+    const after = await getReliabilityReport(handle.db, query);
+    expect(after.trend).toBe(before.trend); // the same cached rows: nothing before 1 November changed
+    expect(after.trend).toEqual(await freshTrend(query));
+    expect(after.mttr.all.count).toBe(before.mttr.all.count + 1);
+
+    // One started on the last evening of October reaches back into the trend: computed again.
+    await addIncident("Cache Halloween", "rel-core", "2026-10-31T23:00:00Z", 30);
+    const again = await getReliabilityReport(handle.db, query);
+    expect(again.trend).not.toBe(before.trend);
+    expect(again.trend!.find((t) => t.month === "2026-10")!.incidents).toBe(before.trend!.find((t) => t.month === "2026-10")!.incidents + 1);
+    expect(again.trend).toEqual(await freshTrend(query));
+  });
+
+  it("a catalog edit makes the next report compute its trend again, with the edited catalog", async () => {
+    const before = await getReliabilityReport(handle.db, UTC_OCTOBER);
+    await handle.db.update(systems).set({ lifecycle: "retired" }).where(eq(systems.slug, "rel-pay"));
+    try {
+      const after = await getReliabilityReport(handle.db, UTC_OCTOBER);
+      expect(after.trend).not.toBe(before.trend);
+      expect(after.trend).toEqual(await freshTrend(UTC_OCTOBER));
+      expect(after.trend).not.toEqual(before.trend);
+    } finally {
+      await handle.db.update(systems).set({ lifecycle: "active" }).where(eq(systems.slug, "rel-pay"));
+    }
   });
 
   it("a report cut to N items per outcome keeps every figure and total, and the first N items of each outcome", async () => {

@@ -14,6 +14,7 @@
  * Incidents are read for the whole catalog (recurrence may go through a system outside the scope)
  * and the figures are then kept to the incidents in scope (affecting an active system in scope).
  */
+import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
@@ -575,8 +576,10 @@ class Windows {
  * read it with {@link catalogSystems} (saves reading it twice); else it is read through that cache.
  *
  * Trends are cached ({@link reliabilityCaches}): the 12 months are complete months before T's
- * month, each as of its own end, so for one scope, time zone and first month they do not depend on
- * T and are kept under the data version (app/lib/data-version.server.ts). On a hit only the
+ * month, each as of its own end, so for one scope, time zone, first month and catalog they do not
+ * depend on T, and stay valid until a change reaches back before the last month's end
+ * (app/lib/data-version.server.ts, migration 0006: an incident started this month, an action due
+ * this month or next leave them cached; a catalog edit does not). On a hit only the
  * period's rows are read (the same rows the period's figures use on a miss, so the report is the
  * same either way); on a miss the 15-month window is read once and gives both.
  * @throws RangeError when the period ends before it starts.
@@ -593,10 +596,17 @@ export async function getReliabilityReport(
     report = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
   } else {
     let computed = null as ReliabilityReport | null;
-    const trend = await cachesOf(db).trend.get(db, trendKey(query), async () => {
-      computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
-      return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
-    });
+    const trend = await cachesOf(db).trend.get(
+      db,
+      trendKey(query, systems),
+      async () => {
+        computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
+        return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
+      },
+      // Each month is computed as of its own end and sees only incidents started (and actions
+      // closed) by then: a change dated after the last month's end leaves the whole trend as it is.
+      { dependsBefore: trendEnd(query) },
+    );
     if (computed && !trend.hit) {
       report = { ...(computed as ReliabilityReport), trend: trend.value };
     } else {
@@ -618,7 +628,7 @@ export async function getReliabilityReport(
 interface ReliabilityCaches {
   /** {@link loadCatalogSystems}' result, under the key "catalog". */
   catalog: VersionedCache<CatalogSystem[]>;
-  /** The 12 trend rows of a report, under {@link trendKey}. */
+  /** The 12 trend rows of a report, under {@link trendKey}; stale only after a change reaching back before the last month's end. */
   trend: VersionedCache<TrendRow[]>;
   /** The rows of a report's period without its trend, under {@link rowsKey} (a few MB each: few entries). */
   rows: VersionedCache<ReliabilityInput>;
@@ -631,8 +641,8 @@ const perDatabase = cachesPerDatabase<ReliabilityCaches>(() => ({
 }));
 
 /**
- * The reliability caches of `db` (created on first use): entries are keyed by the data version,
- * so any committed write to the tables the metrics read makes them unreachable.
+ * The reliability caches of `db` (created on first use): entries are checked against the data
+ * version and its change log (see each cache).
  */
 export function reliabilityCaches(db: Database): ReliabilityCaches {
   return perDatabase.of(db);
@@ -648,9 +658,43 @@ export function clearReliabilityCaches(): void {
  * What a trend depends on besides the data: the scope, the time zone and its first month (the
  * months are complete months before T's month, each as of its own end, so T itself does not count).
  */
-function trendKey(query: ReportQuery): string {
+function trendKey(query: ReportQuery, systems: readonly CatalogSystem[]): string {
   const first = trendStart(query);
-  return JSON.stringify(["trend", 12, query.timeZone, first.toISOString(), query.scope.team ?? null, query.scope.tier ?? null, query.scope.system ?? null]);
+  return JSON.stringify([
+    "trend",
+    12,
+    query.timeZone,
+    first.toISOString(),
+    query.scope.team ?? null,
+    query.scope.tier ?? null,
+    query.scope.system ?? null,
+    catalogFingerprint(systems),
+  ]);
+}
+
+const catalogFingerprints = new WeakMap<readonly CatalogSystem[], string>();
+
+/**
+ * A digest of what the figures read from the catalog (each system's id, slug, tier, lifecycle, owner
+ * team and effective SLA), so a trend computed with a catalog read just before a catalog edit
+ * committed is never taken for one of the edited catalog (the trend outlives writes that do not
+ * reach back into its months, so it would otherwise keep the old catalog's figures).
+ */
+function catalogFingerprint(systems: readonly CatalogSystem[]): string {
+  let found = catalogFingerprints.get(systems);
+  if (found === undefined) {
+    const hash = createHash("sha1");
+    for (const s of systems) hash.update(`${JSON.stringify(s)}\n`);
+    found = hash.digest("base64");
+    catalogFingerprints.set(systems, found);
+  }
+  return found;
+}
+
+/** The end of the trend's last month (the start of T's month in the report's time zone). */
+function trendEnd(query: ReportQuery): Date {
+  const points = monthlyTrend(() => null, query.asOf, { months: 12, timeZone: query.timeZone });
+  return points[points.length - 1]!.period.to;
 }
 
 /**
@@ -664,10 +708,10 @@ function rowsKey(query: ReportQuery, utcDayNumber: number): string {
 
 /**
  * {@link loadCatalogSystems} through the data-version cache: the same array for every caller
- * until a write to the catalog (or any metric table) commits. Do not modify it.
+ * until a change to the catalog (teams, SLAs, systems) commits. Do not modify it.
  */
 export async function catalogSystems(db: Database): Promise<CatalogSystem[]> {
-  return (await cachesOf(db).catalog.get(db, "catalog", () => loadCatalogSystems(db))).value;
+  return (await cachesOf(db).catalog.get(db, "catalog", () => loadCatalogSystems(db), { dependsBefore: null })).value;
 }
 
 /** The first month of the trend (12 complete months before the month containing T), as an instant. */
