@@ -88,14 +88,19 @@ async function affectedFrom(statement: ReturnType<typeof sql>): Promise<string> 
   await handle.db.execute(statement);
   const after = BigInt(await readDataVersion(handle.db));
   expect(after, "the statement moved the version once").toBe(before + 1n);
+  return (await loggedSince(before))[0]!;
+}
+
+/** The `affected_from` of every version after `version`, oldest first, as ISO text or ±infinity. */
+async function loggedSince(version: bigint): Promise<string[]> {
   const rows = rowsOf<{ at: string }>(
     await handle.db.execute(
       sql`select case when affected_from in ('infinity', '-infinity') then affected_from::text
                       else to_char(affected_from at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') end as at
-          from data_changes where version = ${String(after)}::int8`,
+          from data_changes where version > ${String(version)}::int8 order by version`,
     ),
   );
-  return rows[0]!.at;
+  return rows.map((r) => r.at);
 }
 
 describe("the change log (what each write can alter, migration 0006)", () => {
@@ -139,6 +144,21 @@ describe("the change log (what each write can alter, migration 0006)", () => {
     // An incident's systems scope its actions: the older of its start and its actions' due days.
     await handle.db.execute(sql`insert into corrective_actions (title, owner, due_date, incident_id, created_by) values ('c', 'o', '2026-01-05', ${incidentId}, 'test')`);
     expect(await affectedFrom(sql`delete from incident_systems where incident_id = ${incidentId}`)).toBe("2026-01-03T00:00:00Z");
+  });
+
+  it("dates an incident's deletion, with its cascaded systems and actions, by its start and its actions' due days", async () => {
+    const [doomed] = rowsOf<{ id: string }>(
+      await handle.db.execute(sql`insert into incidents (title, severity, started_at, origin, created_by)
+        values ('DV doomed', 'SEV4', '2026-08-01T00:00:00Z', 'manual', 'test') returning id`),
+    );
+    await handle.db.execute(sql`insert into incident_systems (incident_id, system_id) values (${doomed!.id}, ${systemId})`);
+    await handle.db.execute(sql`insert into corrective_actions (title, owner, due_date, incident_id, created_by) values ('d', 'o', '2026-08-20', ${doomed!.id}, 'test')`);
+    const before = BigInt(await readDataVersion(handle.db));
+    await handle.db.execute(sql`delete from incidents where id = ${doomed!.id}`);
+    const logged = await loggedSince(before);
+    // The incident, its systems and its action: three tables, three entries, none "everything".
+    expect(logged).toHaveLength(3);
+    expect(logged.filter((at) => at !== "infinity").sort()).toEqual(["2026-08-01T00:00:00Z", "2026-08-18T00:00:00Z"]);
   });
 
   it("counts catalog edits, moves of a record to another system and deletions of documents as touching everything", async () => {

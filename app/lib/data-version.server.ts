@@ -4,10 +4,9 @@
  * log of what each move touched (`data_changes`: the earliest instant whose figures it can alter),
  * and a small cache of computed figures kept under them.
  *
- * Why it is safe: the version is read BEFORE the data. A write that commits in between makes the
- * data newer than the version the result is stored under, never older, and the next read sees the
- * new version and computes again. A write still uncommitted is neither in the data nor in the
- * version (the counter is a row updated in the writing transaction, not a sequence).
+ * A write still uncommitted is neither in the data nor in the version nor in the log (the counter
+ * is a row updated in the writing transaction, not a sequence; versions follow commit order because
+ * each writer holds that row until it commits).
  */
 import { LRUCache } from "lru-cache";
 import { sql } from "drizzle-orm";
@@ -25,57 +24,66 @@ export async function readDataVersion(db: Database): Promise<string> {
 /** What {@link VersionedCache.get} returns: the value and whether it came from the cache. */
 export interface Cached<V> {
   value: V;
+  /** Found valid in the cache (not computed, not refreshed). */
   hit: boolean;
+  /** Brought up to date from a cached value by the caller's `refresh` (see {@link CacheDependency}). */
+  refreshed: boolean;
   /** The data version the value was computed at, or last found still valid at. */
   version: string;
 }
 
 /**
  * What a cached value depends on, besides its key:
- * - `{ dependsBefore: Date }`: only rows dated before that instant (figures as of it: a trend month
+ * - `dependsBefore: Date`: only rows dated before that instant (figures as of it: a trend month
  *   computed as of its end). The entry stays valid across every later change whose `affected_from`
  *   (migration 0006) is after it: a drill held today leaves last year's months alone.
- * - `{ dependsBefore: null }`: no dated row at all, only what changes "everything" (the catalog).
- * - omitted: anything; every committed write to a watched table makes the entry stale.
+ * - `dependsBefore: null`: no dated row at all, only what changes "everything" (the catalog).
+ * - `dependsBefore` omitted: anything; a later change makes the entry stale, unless it touched no
+ *   figure (`affected_from` = infinity).
+ * `refresh(previous, since)`: when every change since the entry reaches back no further than
+ * `since` (a finite instant), brings the stale value up to date by reading only what is dated from
+ * `since` on, instead of computing it again; it must give what `compute` would.
  */
-export interface CacheDependency {
+export interface CacheDependency<V> {
   dependsBefore?: Date | null;
+  refresh?: (previous: V, since: Date) => Promise<V>;
 }
 
 interface Entry<V> {
   pending: Promise<V>;
   version: bigint;
-  /** Epoch ms of `dependsBefore`; null: depends on no dated row; undefined: on anything. */
-  before: number | null | undefined;
 }
 
 /**
- * Whether a change since `version` can alter figures dated before `before` (null: only changes of
- * "everything"), read in one statement (one snapshot) with the current version. Stale as well when
- * the change log no longer holds every version since (it is pruned, migration 0006).
+ * The changes since `version`, read in one statement (one snapshot) with the current version:
+ * the earliest `affected_from` among them (epoch ms; ±Infinity; null when there is none) and
+ * whether the change log still holds every version since (it is pruned, migration 0006).
  */
-async function changedSince(db: Database, version: bigint, before: number | null): Promise<{ current: bigint; stale: boolean }> {
-  const bound = before === null ? sql`'-infinity'::timestamptz` : sql`${new Date(before).toISOString()}::timestamptz`;
-  const [row] = rowsOf<{ current: string | number; touched: boolean; first_after: string | number | null }>(
+async function changesSince(db: Database, version: bigint): Promise<{ current: bigint; earliest: number | null; complete: boolean }> {
+  const [row] = rowsOf<{ current: string | number; earliest: string | null; first_after: string | number | null }>(
     await db.execute(sql`
       select (select version from data_version where id = 1) as current,
-             exists (select 1 from data_changes where version > ${String(version)}::int8 and affected_from <= ${bound}) as touched,
+             (select case when m = '-infinity' then '-Infinity' when m = 'infinity' then 'Infinity'
+                          else (extract(epoch from m) * 1000)::text end
+              from (select min(affected_from) as m from data_changes where version > ${String(version)}::int8) x) as earliest,
              (select min(version) from data_changes where version > ${String(version)}::int8) as first_after`),
   );
   const current = BigInt(row?.current ?? 0);
-  if (current === version) return { current, stale: false };
-  const complete = row?.first_after !== null && row?.first_after !== undefined && BigInt(row.first_after) === version + 1n;
-  return { current, stale: !complete || Boolean(row?.touched) };
+  const earliest = row?.earliest === null || row?.earliest === undefined ? null : Number(row.earliest);
+  const firstAfter = row?.first_after === null || row?.first_after === undefined ? null : BigInt(row.first_after);
+  return { current, earliest, complete: current === version || firstAfter === version + 1n };
 }
 
 /**
  * A least-recently-used cache (lru-cache) of values computed from the database, each kept with the
- * data version it was computed at and what it depends on ({@link CacheDependency}): an entry that
- * depends on anything is stale after any write to a watched table; one that depends only on rows
- * dated before an instant is stale only after a change that reaches back before it (migration 0006's
- * change log), and is then found valid at the newer version without computing again. Concurrent
- * requests for the same missing entry share one computation; a computation that throws is not kept.
- * One per process: several server processes each keep their own.
+ * data version it was computed at (or last found valid at) and checked against the change log
+ * (migration 0006) on every lookup, as its {@link CacheDependency} says. Concurrent requests for
+ * the same missing entry share one computation; a computation that throws is not kept. One per
+ * process: several server processes each keep their own.
+ *
+ * Why it is safe: the version is read BEFORE the data. A write that commits in between makes the
+ * data newer than the entry's version, never older; the next lookup sees that write in the log and
+ * judges the entry by it (computing or refreshing again changes nothing the write did not touch).
  */
 export class VersionedCache<V extends object> {
   private readonly entries: LRUCache<string, Entry<V>>;
@@ -86,34 +94,40 @@ export class VersionedCache<V extends object> {
   }
 
   /**
-   * The value of `key` valid at the current data version, computed with `compute` when not cached or
-   * stale. `dependency` must be the same for every call with the same key (make it part of the key).
-   * @throws whatever `compute` throws (nothing is cached then), or a database error.
+   * The value of `key` valid at the current data version: from the cache, refreshed, or computed
+   * with `compute`. `dependency` must be the same for every call with the same key (make it part of the key).
+   * @throws whatever `compute` or `refresh` throws (nothing is cached then), or a database error.
    */
-  async get(db: Database, key: string, compute: () => Promise<V>, dependency: CacheDependency = {}): Promise<Cached<V>> {
-    const before = dependency.dependsBefore === undefined ? undefined : dependency.dependsBefore === null ? null : dependency.dependsBefore.getTime();
+  async get(db: Database, key: string, compute: () => Promise<V>, dependency: CacheDependency<V> = {}): Promise<Cached<V>> {
+    const limit = dependency.dependsBefore === undefined ? Infinity : dependency.dependsBefore === null ? -Infinity : dependency.dependsBefore.getTime();
     const found = this.entries.get(key);
     let current: bigint;
-    if (found && found.before !== undefined && before !== undefined) {
-      const check = await changedSince(db, found.version, before);
+    let refreshFrom: number | null = null;
+    if (found) {
+      const check = await changesSince(db, found.version);
       current = check.current;
-      if (!check.stale && this.entries.get(key) === found) {
-        // Still valid: later checks only look at changes after this version.
+      const untouched = check.earliest === null || check.earliest === Infinity || check.earliest > limit;
+      if (check.complete && untouched && this.entries.get(key) === found) {
+        // Still valid: later lookups only look at changes after this version.
         if (current > found.version) found.version = current;
-        return { value: await found.pending, hit: true, version: String(current) };
+        return { value: await found.pending, hit: true, refreshed: false, version: String(current) };
       }
+      if (check.complete && dependency.refresh && check.earliest !== null && Number.isFinite(check.earliest)) refreshFrom = check.earliest;
     } else {
       current = BigInt(await readDataVersion(db));
     }
-    // Another request may have started (or checked) this entry while the version was read.
+    // Another request may have computed (or checked) this entry meanwhile.
     const latest = this.entries.get(key);
-    if (latest && latest.version === current && latest.before === before) return { value: await latest.pending, hit: true, version: String(current) };
-    // The version was read before the data `compute` reads: a write committing in between makes the
-    // data newer than the entry's version, never older.
-    const entry: Entry<V> = { pending: compute(), version: current, before };
+    if (latest && latest !== found && latest.version === current) {
+      return { value: await latest.pending, hit: true, refreshed: false, version: String(current) };
+    }
+    const refresh = dependency.refresh;
+    const pending =
+      found && refresh && refreshFrom !== null ? found.pending.then((previous) => refresh(previous, new Date(refreshFrom!))) : compute();
+    const entry: Entry<V> = { pending, version: current };
     this.entries.set(key, entry);
     try {
-      return { value: await entry.pending, hit: false, version: String(current) };
+      return { value: await entry.pending, hit: false, refreshed: refreshFrom !== null, version: String(current) };
     } catch (error) {
       if (this.entries.get(key) === entry) this.entries.delete(key);
       throw error;

@@ -7,10 +7,11 @@
  * Runs on PGlite, or PostgreSQL with DATABASE_URL.
  */
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "#db/client";
 import { systems } from "#db/schema/catalog";
-import { incidents, incidentSystems } from "#db/schema/incidents";
+import { correctiveActions, incidents, incidentSystems } from "#db/schema/incidents";
+import { VersionedCache, type Cached } from "../lib/data-version.server";
 import { createTestDatabase } from "../../tests/db";
 import { REL_AS_OF, REL_PERIOD, seedReliabilityFixture, systemIdOf, type ReliabilityFixture } from "../../tests/reliability-fixtures";
 import { resolvePeriod } from "./period";
@@ -23,6 +24,7 @@ import {
   getReliabilityReport,
   loadCatalogSystems,
   loadReliabilityInput,
+  reliabilityCaches,
   type ReliabilityReport,
   type ReportQuery,
 } from "./reliability.server";
@@ -194,6 +196,62 @@ describe("reliability caches (data version)", () => {
     expect(again.trend).not.toBe(before.trend);
     expect(again.trend!.find((t) => t.month === "2026-10")!.incidents).toBe(before.trend!.find((t) => t.month === "2026-10")!.incidents + 1);
     expect(again.trend).toEqual(await freshTrend(query));
+  });
+
+  it("after writes dated today the period's rows are refreshed from that day on, and the report equals one computed afresh", async () => {
+    const thisQuarter = resolvePeriod({ preset: "this_quarter" }, REL_AS_OF, "UTC");
+    if (!thisQuarter.ok) throw new Error("period");
+    const query: ReportQuery = { ...UTC_OCTOBER, period: thisQuarter.period };
+    /** The report through the caches, how its period rows were found, and the report computed without caches. */
+    const compare = async () => {
+      const spy = vi.spyOn(VersionedCache.prototype, "get");
+      try {
+        const report = await getReliabilityReport(handle.db, query);
+        const rowsCache = reliabilityCaches(handle.db).rows;
+        const lookups = await Promise.all(
+          spy.mock.contexts.flatMap((c, i) => (c === rowsCache ? [spy.mock.results[i]!.value as Promise<Cached<object>>] : [])),
+        );
+        const direct = buildReliabilityReport(await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db)), query);
+        await fillReferences(handle.db, direct.references.incidents, direct.references.actions);
+        expect(figuresOf(report)).toEqual(figuresOf(direct));
+        return { report, rows: lookups[0]! };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    await compare(); // trend computed
+    expect((await compare()).rows).toMatchObject({ hit: false, refreshed: false }); // period rows read
+    expect((await compare()).rows).toMatchObject({ hit: true });
+
+    // Alertmanager opens an incident this morning, then it is resolved and gets an action.
+    const number = await addIncident("Cache this morning", "rel-core", "2026-11-22T09:00:00Z", 45);
+    const opened = await compare();
+    expect(opened.rows).toMatchObject({ hit: false, refreshed: true });
+    expect(opened.report.mttr.all.count).toBeGreaterThan(0);
+    await handle.db.update(incidents).set({ resolvedAt: new Date("2026-11-22T11:00:00Z") }).where(eq(incidents.number, number));
+    expect((await compare()).rows).toMatchObject({ refreshed: true });
+    const [incident] = await handle.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.number, number));
+    const [action] = await handle.db
+      .insert(correctiveActions)
+      .values({ title: "Cache action", owner: "ops@bank.example", dueDate: "2026-11-30", incidentId: incident!.id, createdBy: "test" })
+      .returning({ id: correctiveActions.id });
+    expect((await compare()).rows).toMatchObject({ refreshed: true });
+    await handle.db
+      .update(correctiveActions)
+      .set({ status: "done", closedAt: new Date("2026-11-22T11:30:00Z") })
+      .where(eq(correctiveActions.id, action!.id));
+    const closed = await compare();
+    expect(closed.rows).toMatchObject({ refreshed: true });
+    expect(closed.report.actionClosure.numerator).toBeGreaterThan(0);
+    // Deleting the incident takes its systems and action with it.
+    await handle.db.delete(incidents).where(eq(incidents.number, number));
+    expect((await compare()).rows).toMatchObject({ refreshed: true });
+
+    // An incident started in June reaches back into the trend (computed again: no period rows looked
+    // up) and before the period rows' window (from 3 July: read whole again, still equal).
+    await addIncident("Cache June", "rel-core", "2026-06-01T09:00:00Z", 45);
+    expect((await compare()).rows).toBeUndefined();
+    expect((await compare()).rows).toMatchObject({ hit: false });
   });
 
   it("a catalog edit makes the next report compute its trend again, with the edited catalog", async () => {

@@ -175,7 +175,7 @@ function packedOf(result: unknown): string {
 
 /**
  * Incidents with at least one affected system that started in [from, to), plus those that started
- * before `from` and were not restored (mitigated or resolved) by `ongoingAfter`, with their affected systems
+ * before `from` and were not restored (mitigated or resolved) by `ongoingAfter` (none when null), with their affected systems
  * as slugs, in start order (ties by number as text: the order the metrics walk them, so nothing
  * is re-sorted). `id` is the incident number as a string (and `recurrenceOf` the linked incident's
  * number); `title` is empty until {@link fillReferences}. `systemIds` limits to incidents
@@ -183,7 +183,7 @@ function packedOf(result: unknown): string {
  */
 export async function loadIncidents(
   db: Database,
-  window: { from: Date; to: Date; ongoingAfter: Date },
+  window: { from: Date; to: Date; ongoingAfter: Date | null },
   slugById: Map<number, string>,
   systemIds?: readonly number[],
 ): Promise<LoadedIncident[]> {
@@ -208,7 +208,7 @@ export async function loadIncidents(
       left join incidents e on e.id = i.recurrence_of_id
       where i.started_at < ${window.to.toISOString()}::timestamptz
         and (i.started_at >= ${window.from.toISOString()}::timestamptz
-          or coalesce(least(i.mitigated_at, i.resolved_at) > ${window.ongoingAfter.toISOString()}::timestamptz, true))
+          ${window.ongoingAfter === null ? sql`` : sql`or coalesce(least(i.mitigated_at, i.resolved_at) > ${window.ongoingAfter.toISOString()}::timestamptz, true)`})
         ${only}
       group by i.id, e.number) t`);
   const packed = packedOf(result);
@@ -305,12 +305,14 @@ export async function actionClosureCounts(
  * Corrective actions whose source (incident, drill's plan, inspection) touches one of `systemIds`,
  * due in [dueFrom, dueTo) or still open (`open`/`in_progress`) and due before `openDueBefore`. Actions due from `detailFrom` on, and open ones, carry their id (title, owner
  * and source come with {@link fillReferences}); the others only feed trend figures and get a
- * placeholder id ("~<n>"). In due-date order.
+ * placeholder id ("~<n>", n counting from `placeholdersFrom`). `dueAtLeast`: only actions due on
+ * or after that day (both kinds). In due-date order.
  */
 export async function loadActions(
   db: Database,
-  window: { dueFrom: string; dueTo: string; openDueBefore: string; detailFrom: string },
+  window: { dueFrom: string; dueTo: string; openDueBefore: string; detailFrom: string; dueAtLeast?: string },
   systemIds: readonly number[],
+  placeholdersFrom = 0,
 ): Promise<LoadedAction[]> {
   const result = await db.execute(sql`
     select string_agg(concat_ws(',', ca.due_date - date '1970-01-01', left(ca.status, 1), ${sql.raw(ms("ca.closed_at"))},
@@ -319,13 +321,14 @@ export async function loadActions(
     from corrective_actions ca
     where ((ca.due_date >= ${window.dueFrom}::date and ca.due_date < ${window.dueTo}::date)
         or (ca.status in ('open', 'in_progress') and ca.due_date < ${window.openDueBefore}::date))
+      ${window.dueAtLeast === undefined ? sql`` : sql`and ca.due_date >= ${window.dueAtLeast}::date`}
       and ${actionInScope(systemIds)}`);
   const packed = packedOf(result);
   if (!packed) return [];
   return packed.split(";").map((line, k) => {
     const f = line.split(",");
     return {
-      id: f[3] || `~${k}`,
+      id: f[3] || `~${placeholdersFrom + k}`,
       title: "",
       owner: null,
       dueDate: new Date(Number(f[0]) * DAY_MS),
@@ -614,9 +617,11 @@ export async function getReliabilityReport(
       // same rows until a write); the trend comes from the cache.
       const periodQuery = { ...query, trends: false };
       const today = Math.floor(query.asOf.getTime() / DAY_MS);
-      const rows = await cachesOf(db).rows.get(db, rowsKey(periodQuery, today), () =>
-        loadReliabilityInput(db, periodQuery, systems, { incidentsUntil: new Date((today + 2) * DAY_MS) }),
-      );
+      const rowOptions = { incidentsUntil: new Date((today + 2) * DAY_MS) };
+      const rows = await cachesOf(db).rows.get(db, rowsKey(periodQuery, today, systems), () => loadReliabilityInput(db, periodQuery, systems, rowOptions), {
+        // A write dated today (an alert, an action closed) reads again only what is dated from it on.
+        refresh: (previous, since) => reloadReliabilityInputSince(db, periodQuery, previous, since, rowOptions),
+      });
       report = { ...buildReliabilityReport(rows.value, periodQuery, build), trend: trend.value };
     }
   }
@@ -630,7 +635,10 @@ interface ReliabilityCaches {
   catalog: VersionedCache<CatalogSystem[]>;
   /** The 12 trend rows of a report, under {@link trendKey}; stale only after a change reaching back before the last month's end. */
   trend: VersionedCache<TrendRow[]>;
-  /** The rows of a report's period without its trend, under {@link rowsKey} (a few MB each: few entries). */
+  /**
+   * The rows of a report's period without its trend, under {@link rowsKey} (a few MB each: few
+   * entries); after a change, refreshed from the change's date on ({@link reloadReliabilityInputSince}).
+   */
   rows: VersionedCache<ReliabilityInput>;
 }
 
@@ -698,12 +706,21 @@ function trendEnd(query: ReportQuery): Date {
 }
 
 /**
- * What the rows of a report without trend depend on besides the data: the period, the scope and
- * T's UTC day (open actions are read up to the end of the day after T; incidents up to the end of
+ * What the rows of a report without trend depend on besides the data: the period, the scope, the
+ * catalog and T's UTC day (open actions are read up to the end of the day after T; incidents up to the end of
  * that day, a superset of those started by T, which the figures are cut to).
  */
-function rowsKey(query: ReportQuery, utcDayNumber: number): string {
-  return JSON.stringify(["rows", query.period.from.toISOString(), query.period.to.toISOString(), utcDayNumber, query.scope.team ?? null, query.scope.tier ?? null, query.scope.system ?? null]);
+function rowsKey(query: ReportQuery, utcDayNumber: number, systems: readonly CatalogSystem[]): string {
+  return JSON.stringify([
+    "rows",
+    query.period.from.toISOString(),
+    query.period.to.toISOString(),
+    utcDayNumber,
+    query.scope.team ?? null,
+    query.scope.tier ?? null,
+    query.scope.system ?? null,
+    catalogFingerprint(systems),
+  ]);
 }
 
 /**
@@ -744,35 +761,18 @@ export async function loadReliabilityInput(
   catalog?: CatalogSystem[],
   options: { incidentsUntil?: Date } = {},
 ): Promise<ReliabilityInput> {
-  const { period, asOf } = query;
   const systems = catalog ?? (await loadCatalogSystems(db));
   const slugById = new Map(systems.map((s) => [s.id, s.slug]));
   const inScope = scopeSystems(systems, query.scope);
-  const earliest = query.trends ? new Date(Math.min(period.from.getTime(), trendStart(query).getTime())) : period.from;
-  // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
-  // resolution effectiveness (Metrics 9); the trend's months run up to T.
-  const latest = new Date(
-    Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0, options.incidentsUntil?.getTime() ?? 0),
-  );
-  // The trend's closure figures are counted in SQL (actionClosureCounts), so actions are read for the period only.
-  const months = query.trends ? monthlyTrend((p, t) => ({ period: p, asOf: t }), asOf, { months: 12, timeZone: query.timeZone }) : [];
-  const actionsFrom = query.trends ? period.from : earliest;
+  const window = inputWindow(query, options);
+  const months = query.trends ? monthlyTrend((p, t) => ({ period: p, asOf: t }), query.asOf, { months: 12, timeZone: query.timeZone }) : [];
   const [incidents, actions, closure] = await Promise.all([
-    loadIncidents(
-      db,
-      { from: new Date(earliest.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS), to: latest, ongoingAfter: earliest },
-      slugById,
-    ),
+    loadIncidents(db, window.incidents, slugById),
     inScope.length === 0
       ? Promise.resolve([])
       : loadActions(
           db,
-          {
-            dueFrom: utcDay(new Date(actionsFrom.getTime() - DAY_MS)),
-            dueTo: utcDay(new Date(period.to.getTime() + DAY_MS)),
-            openDueBefore: utcDay(new Date(asOf.getTime() + DAY_MS)),
-            detailFrom: utcDay(new Date(period.from.getTime() - DAY_MS)),
-          },
+          window.actions,
           inScope.map((s) => s.id),
         ),
     actionClosureCounts(
@@ -783,6 +783,64 @@ export async function loadReliabilityInput(
   ]);
   if (!query.trends) return { systems, incidents, actions };
   return { systems, incidents, actions, trendClosure: new Map(months.map((m, k) => [m.month, closure[k]])) };
+}
+
+/** What {@link loadReliabilityInput} reads for `query` (see the module comment). */
+function inputWindow(query: ReportQuery, options: { incidentsUntil?: Date }) {
+  const { period, asOf } = query;
+  const earliest = query.trends ? new Date(Math.min(period.from.getTime(), trendStart(query).getTime())) : period.from;
+  // Later incidents matter for recurrence (an implicit one starts within 90 days; Metrics 7) and
+  // resolution effectiveness (Metrics 9); the trend's months run up to T.
+  const latest = new Date(
+    Math.max(period.to.getTime() + RECURRENCE_WINDOW_DAYS * DAY_MS, query.trends ? asOf.getTime() + 1 : 0, options.incidentsUntil?.getTime() ?? 0),
+  );
+  // The trend's closure figures are counted in SQL (actionClosureCounts), so actions are read for the period only.
+  const actionsFrom = query.trends ? period.from : earliest;
+  return {
+    incidents: { from: new Date(earliest.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS), to: latest, ongoingAfter: earliest as Date | null },
+    actions: {
+      dueFrom: utcDay(new Date(actionsFrom.getTime() - DAY_MS)),
+      dueTo: utcDay(new Date(period.to.getTime() + DAY_MS)),
+      openDueBefore: utcDay(new Date(asOf.getTime() + DAY_MS)),
+      detailFrom: utcDay(new Date(period.from.getTime() - DAY_MS)),
+    },
+  };
+}
+
+/**
+ * `previous` — what {@link loadReliabilityInput} gave for `query` (without trends) with `options` —
+ * brought up to date after changes that reach back no further than `since` (their `affected_from`,
+ * migration 0006): an incident started before `since`, or an action due before its UTC day, is
+ * untouched by them and kept; the incidents started from `since` on and the actions due from that
+ * day on are read again. Gives what loadReliabilityInput gives now (tested in
+ * reliability-cache.server.test.ts), and calls it when `since` is before the incidents' window
+ * (the unrestored incidents started earlier might have changed) or the query has trends.
+ */
+export async function reloadReliabilityInputSince(
+  db: Database,
+  query: ReportQuery,
+  previous: ReliabilityInput,
+  since: Date,
+  options: { incidentsUntil?: Date } = {},
+): Promise<ReliabilityInput> {
+  const window = inputWindow(query, options);
+  if (query.trends || since.getTime() < window.incidents.from.getTime()) return loadReliabilityInput(db, query, previous.systems, options);
+  const sinceDay = new Date(Math.floor(since.getTime() / DAY_MS) * DAY_MS);
+  const keptIncidents = previous.incidents.filter((i) => i.startedAt.getTime() < since.getTime());
+  const keptActions = previous.actions.filter((a) => a.dueDate !== null && a.dueDate.getTime() < sinceDay.getTime());
+  const inScope = scopeSystems(previous.systems, query.scope);
+  const [incidents, actions] = await Promise.all([
+    loadIncidents(db, { from: since, to: window.incidents.to, ongoingAfter: null }, new Map(previous.systems.map((s) => [s.id, s.slug]))),
+    inScope.length === 0
+      ? Promise.resolve([])
+      : loadActions(
+          db,
+          { ...window.actions, dueAtLeast: utcDay(sinceDay) },
+          inScope.map((s) => s.id),
+          keptActions.length,
+        ),
+  ]);
+  return { systems: previous.systems, incidents: keptIncidents.concat(incidents), actions: keptActions.concat(actions) };
 }
 
 /**

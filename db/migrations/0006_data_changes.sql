@@ -24,9 +24,11 @@
 --   drills, inspections                                held_at / inspected_at; everything when the plan / system
 --                                                      changed on UPDATE (their actions' scope moves)
 --   incidents, incident_runbooks                       the incident's started_at (figures only see incidents started
---                                                      by their as-of instant, Metrics 5-9)
+--                                                      by their as-of instant, Metrics 5-9); incident gone: nothing more
 --   incident_systems                                   the older of the incident's started_at and its actions' due
---                                                      days (their scope goes through it); incident gone: everything
+--                                                      days (their scope goes through it); incident gone (a cascade
+--                                                      of its deletion, which logs its own started_at, and its
+--                                                      actions' deletions their due days): nothing more
 --   corrective_actions                                 the due day (closure is counted by due day, Metrics 8); none: nothing
 -- Due days are dates; two days are taken off so a month in any time zone that could hold the due
 -- day counts as touched. Old rows are pruned (every 1,000th version keeps the last 100,000).
@@ -110,14 +112,18 @@ BEGIN
     ARRAY['drills', 'r.held_at', 'o.plan_document_id is distinct from n.plan_document_id'],
     ARRAY['inspections', 'r.inspected_at', 'o.system_id is distinct from n.system_id'],
     ARRAY['incidents', 'r.started_at', ''],
-    ARRAY['incident_systems', '(select least(i.started_at, (select min(ca.due_date) - 2 from corrective_actions ca where ca.incident_id = i.id)::timestamp at time zone ''UTC'') from incidents i where i.id = r.incident_id)', ''],
-    ARRAY['incident_runbooks', '(select i.started_at from incidents i where i.id = r.incident_id)', ''],
+    ARRAY['incident_systems', 'coalesce((select least(i.started_at, (select min(ca.due_date) - 2 from corrective_actions ca where ca.incident_id = i.id)::timestamp at time zone ''UTC'') from incidents i where i.id = r.incident_id), ''infinity'')', ''],
+    ARRAY['incident_runbooks', 'coalesce((select i.started_at from incidents i where i.id = r.incident_id), ''infinity'')', ''],
     ARRAY['corrective_actions', 'coalesce((r.due_date - 2)::timestamp at time zone ''UTC'', ''infinity''::timestamptz)', '']
   ]
   LOOP
     watched := spec[1];
     expression := spec[2];
     moved := spec[3];
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', watched || '_data_change_insert', watched);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', watched || '_data_change_delete', watched);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', watched || '_data_change_update', watched);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', watched || '_data_change_truncate', watched);
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION record_data_change(%L)',
       watched || '_data_change_insert', watched, expression);
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION record_data_change(%L)',
