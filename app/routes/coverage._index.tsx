@@ -1,8 +1,11 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requireReader } from "~/auth/session.server";
 import { CoverageMatrix, CoverageTrend, MetricCards } from "~/components/coverage";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { choicesOf, SelectField, slugChoices, TextField } from "~/components/ui/field";
+import { CheckboxGroup, FilterBar } from "~/components/ui/filter-bar";
+import { Pager } from "~/components/ui/pager";
 import { getRuntime } from "~/lib/runtime.server";
 import { loadCoverage, matrixViews, metricViews, trendCharts, trendViews } from "~/metrics/coverage-page.server";
 import { filterQuery, METRIC_LABELS, type CoverageFormValues } from "~/metrics/coverage-query";
@@ -12,6 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Coverage · Drillbook" }];
 /** Shortfalls shown per card before "Show all"; matrix rows per page. */
 const SHORTFALLS_SHOWN = 25;
 const MATRIX_PAGE_SIZE = 100;
+const TIER_CHOICES = choicesOf(["1", "2", "3", "4"]);
 
 /**
  * GET /coverage?asOf=&team=&tier=&system=&sort=&dir=&page=&all= (readers): Metrics 1-4 with what
@@ -59,49 +63,32 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The coverage filters as a GET form: as-of day, teams, tiers, systems; the matrix's sort order is kept. */
 function Filters({ values, options }: { values: CoverageFormValues; options: { teams: Array<{ slug: string; name: string }>; systems: Array<{ slug: string; name: string }> } }) {
   return (
-    <Form method="get" className="form form-inline coverage-filters no-print" aria-label="Filter the coverage dashboard">
-      <div className="field">
-        <label htmlFor="coverage-asof">As of (UTC day)</label>
-        <input id="coverage-asof" type="date" name="asOf" defaultValue={values.asOf} />
-      </div>
-      <div className="field">
-        <label htmlFor="coverage-team">Team</label>
-        <select id="coverage-team" name="team" multiple size={Math.min(4, Math.max(2, options.teams.length))} defaultValue={values.team}>
-          {options.teams.map((t) => (
-            <option key={t.slug} value={t.slug}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <fieldset className="field">
-        <legend>Tier</legend>
-        {[1, 2, 3, 4].map((t) => (
-          <label key={t} className="inline-check">
-            <input type="checkbox" name="tier" value={t} defaultChecked={values.tier.includes(String(t))} /> {t}
-          </label>
-        ))}
-      </fieldset>
-      <div className="field">
-        <label htmlFor="coverage-system">Systems (slugs, comma-separated)</label>
-        <input id="coverage-system" type="text" name="system" defaultValue={values.system} list="coverage-systems" autoComplete="off" />
-        <datalist id="coverage-systems">
-          {options.systems.map((s) => (
-            <option key={s.slug} value={s.slug}>
-              {s.name}
-            </option>
-          ))}
-        </datalist>
-      </div>
+    <FilterBar label="Filter the coverage dashboard" className="coverage-filters no-print" submitLabel="Show" clearTo="/coverage" canClear>
+      <TextField prefix="coverage" id="coverage-asof" name="asOf" label="As of (UTC day)" type="date" value={values.asOf} />
+      <SelectField
+        prefix="coverage"
+        name="team"
+        label="Team"
+        multiple
+        size={Math.min(4, Math.max(2, options.teams.length))}
+        value={values.team}
+        choices={slugChoices(options.teams)}
+      />
+      <CheckboxGroup legend="Tier" name="tier" choices={TIER_CHOICES} checked={values.tier} layout="inline" />
+      <TextField
+        prefix="coverage"
+        name="system"
+        label="Systems (slugs, comma-separated)"
+        value={values.system}
+        suggestions={slugChoices(options.systems)}
+        autoComplete="off"
+      />
       {values.sort ? <input type="hidden" name="sort" value={values.sort} /> : null}
       {values.dir ? <input type="hidden" name="dir" value={values.dir} /> : null}
-      <button type="submit">Show</button>
-      <Link to="/coverage" className="button secondary">
-        Clear
-      </Link>
-    </Form>
+    </FilterBar>
   );
 }
 
@@ -150,12 +137,7 @@ export default function CoveragePage() {
             </a>
           </p>
           <CoverageMatrix rows={matrix} sort={sort} dir={dir} sortHref={sortHref} />
-          {pages > 1 ? (
-            <nav className="pagination small" aria-label="Matrix pages">
-              {page > 1 ? <a href={withParams({ sort, dir, page: String(page - 1) })}>Previous</a> : null} Page {page} of {pages}{" "}
-              {page < pages ? <a href={withParams({ sort, dir, page: String(page + 1) })}>Next</a> : null}
-            </nav>
-          ) : null}
+          <Pager page={page} pages={pages} search={filterQuery(values, { sort, dir })} label="Matrix pages" />
           <h2 id="coverage-trend">Last 12 months</h2>
           <p className="small">
             <a href={csv("trend")} download>

@@ -1,7 +1,9 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { AvailabilityIncidents, AvailabilityValue, formatMinutes, formatPercent, RatioSection } from "~/components/reliability";
+import { choicesOf, SelectField, slugChoices, TextField } from "~/components/ui/field";
+import { FilterBar } from "~/components/ui/filter-bar";
 import { requireReader } from "~/auth/session.server";
 import { getRuntime } from "~/lib/runtime.server";
 import { formatInZone, timeZoneFromCookie } from "~/lib/time";
@@ -29,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const SEVERITY_ROWS = ["SEV1", "SEV2", "SEV3", "SEV4", "all"] as const;
+const TIER_CHOICES = [{ value: "", label: "all tiers" }, ...choicesOf(["1", "2", "3", "4"], (t) => `Tier ${t}`)];
 
 export default function ReliabilityPage() {
   const { error, values, options, report, timeZone } = useLoaderData<typeof loader>();
@@ -45,53 +48,24 @@ export default function ReliabilityPage() {
           </Link>
         ))}
       </nav>
-      <Form method="get" className="form form-inline no-print" aria-label="Period and scope">
-        <div className="field">
-          <label htmlFor="rel-from">From</label>
-          <input id="rel-from" type="date" name="from" defaultValue={formValues.from} />
-        </div>
-        <div className="field">
-          <label htmlFor="rel-to">To (inclusive)</label>
-          <input id="rel-to" type="date" name="to" defaultValue={formValues.to} />
-        </div>
-        <div className="field">
-          <label htmlFor="rel-team">Team</label>
-          <select id="rel-team" name="team" defaultValue={values.team}>
-            <option value="">all teams</option>
-            {options.teams.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="rel-tier">Tier</label>
-          <select id="rel-tier" name="tier" defaultValue={values.tier}>
-            <option value="">all tiers</option>
-            {[1, 2, 3, 4].map((t) => (
-              <option key={t} value={t}>
-                Tier {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="rel-system">System</label>
-          <select id="rel-system" name="system" defaultValue={values.system}>
-            <option value="">all systems</option>
-            {options.systems.map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Show</button>
-        <button type="button" className="secondary" onClick={() => window.print()}>
-          Print
-        </button>
-      </Form>
+      <FilterBar
+        label="Period and scope"
+        className="no-print"
+        submitLabel="Show"
+        clearTo="/reliability"
+        canClear={false}
+        after={
+          <button type="button" className="secondary" onClick={() => window.print()}>
+            Print
+          </button>
+        }
+      >
+        <TextField prefix="rel" name="from" label="From" type="date" value={formValues.from} />
+        <TextField prefix="rel" name="to" label="To (inclusive)" type="date" value={formValues.to} />
+        <SelectField prefix="rel" name="team" label="Team" value={values.team} choices={[{ value: "", label: "all teams" }, ...slugChoices(options.teams)]} />
+        <SelectField prefix="rel" name="tier" label="Tier" value={values.tier} choices={TIER_CHOICES} />
+        <SelectField prefix="rel" name="system" label="System" value={values.system} choices={[{ value: "", label: "all systems" }, ...slugChoices(options.systems)]} />
+      </FilterBar>
       {error ? (
         <p className="form-error" role="alert">
           {error}

@@ -87,14 +87,40 @@ type InputExtras = Pick<
 /**
  * A labelled `<input>` (text by default; `type` "date", "datetime-local", "email", "password", …)
  * with hint and error. `value` is what it starts with; leave it out where the value must not come
- * back (a password).
+ * back (a password). `suggestions` offers values as one types (a `<datalist>` with the id
+ * `<id>-suggestions`, each option its value and label); anything else may still be typed.
  */
-export function TextField({ value, type = "text", placeholder, list, readOnly, required, inputMode, min, minLength, maxLength, autoComplete, autoFocus, ...field }: FieldProps & InputExtras & { value?: string }) {
+export function TextField({
+  value,
+  type = "text",
+  suggestions,
+  placeholder,
+  list,
+  readOnly,
+  required,
+  inputMode,
+  min,
+  minLength,
+  maxLength,
+  autoComplete,
+  autoFocus,
+  ...field
+}: FieldProps & InputExtras & { value?: string; suggestions?: Choice[] }) {
   const { id, error, aria } = control(field);
-  const extras = { placeholder, list, readOnly, required, inputMode, min, minLength, maxLength, autoComplete, autoFocus };
+  const listId = list ?? (suggestions ? `${id}-suggestions` : undefined);
+  const extras = { placeholder, list: listId, readOnly, required, inputMode, min, minLength, maxLength, autoComplete, autoFocus };
   return (
     <Field id={id} label={field.label} hint={field.hint} error={error}>
       <input {...aria} type={type} defaultValue={value} {...extras} />
+      {suggestions ? (
+        <datalist id={listId}>
+          {suggestions.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </datalist>
+      ) : null}
     </Field>
   );
 }

@@ -4,21 +4,39 @@ import type { Choice } from "./field";
 
 /**
  * `<form method="get" class="form form-inline">` above a list: the filter fields (`children`,
- * usually `SelectField`/`TextField` without errors, and `CheckboxGroup`s), a "Filter" button and,
- * while a filter is set (`canClear`), a "Clear" link to `clearTo`. `label` names the form for
- * screen readers ("Filter incidents"). A GET form: the filters live in the URL, so a filtered list
- * can be bookmarked and the pager keeps them.
+ * usually `SelectField`/`TextField` without errors, and `CheckboxGroup`s), a submit button
+ * (`submitLabel`, default "Filter") and, while a filter is set (`canClear`), a "Clear" link to
+ * `clearTo`; `after` comes last (a dashboard's "Print" button). `label` names the form for screen
+ * readers ("Filter incidents"); `className` adds classes ("no-print"). A GET form: the filters live
+ * in the URL, so a filtered list can be bookmarked and the pager keeps them.
  */
-export function FilterBar({ label, clearTo, canClear, children }: { label: string; clearTo: string; canClear: boolean; children: ReactNode }) {
+export function FilterBar({
+  label,
+  clearTo,
+  canClear,
+  submitLabel = "Filter",
+  className,
+  after,
+  children,
+}: {
+  label: string;
+  clearTo: string;
+  canClear: boolean;
+  submitLabel?: string;
+  className?: string;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
   return (
-    <Form method="get" className="form form-inline" aria-label={label}>
+    <Form method="get" className={className ? `form form-inline ${className}` : "form form-inline"} aria-label={label}>
       {children}
-      <button type="submit">Filter</button>
+      <button type="submit">{submitLabel}</button>
       {canClear ? (
         <Link to={clearTo} className="button secondary">
           Clear
         </Link>
       ) : null}
+      {after}
     </Form>
   );
 }

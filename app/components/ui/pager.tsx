@@ -36,19 +36,21 @@ export interface PagerNavProps {
    * "panel": a compact pager inside a card, a missing link shown greyed so the row keeps its shape.
    */
   variant?: "page" | "panel";
+  /** The navigation's accessible name, default "Pages"; name it after the list where a page has several ("Matrix pages"). */
+  label?: string;
 }
 
 /**
- * `<nav class="pager" aria-label="Pages">` with a previous link, the status and a next link. The
+ * `<nav class="pager" aria-label="Pages">` (or `label`) with a previous link, the status and a next link. The
  * links are ordinary `<a href>` (Remix `Link`): reachable with Tab, followed with Enter, working
  * without JavaScript; a greyed label is plain text, never a disabled link.
  */
-export function PagerNav({ prevHref, nextHref, status, order = "sequential", variant = "page" }: PagerNavProps) {
+export function PagerNav({ prevHref, nextHref, status, order = "sequential", variant = "page", label = "Pages" }: PagerNavProps) {
   const [prev, next] = LABELS[order];
   const panel = variant === "panel";
   const missing = (label: string) => (panel ? <span className="muted">{label}</span> : null);
   return (
-    <nav className={panel ? "pager small" : "pager"} aria-label="Pages">
+    <nav className={panel ? "pager small" : "pager"} aria-label={label}>
       {prevHref !== null ? <Link to={prevHref}>{prev}</Link> : missing(prev)}
       <span className={panel ? undefined : "muted small"}>{status}</span>
       {nextHref !== null ? <Link to={nextHref}>{next}</Link> : missing(next)}

@@ -54,6 +54,12 @@ describe("Pager", () => {
     expect(last).toContain('class="pager small"');
   });
 
+  it("is named after its list when given a label (a page with several lists)", async () => {
+    const markup = await html(h(Pager, { page: 1, pages: 2, search: "asOf=2026-11-22&sort=tier&dir=asc", label: "Matrix pages" }), "/coverage");
+    expect(markup).toContain('<nav class="pager" aria-label="Matrix pages">');
+    expect(hrefs(markup)).toEqual(["/coverage?asOf=2026-11-22&sort=tier&dir=asc&page=2"]);
+  });
+
   it("PagerNav shows any status (result ranges of an offset list)", async () => {
     const markup = await html(h(PagerNav, { prevHref: null, nextHref: "/search?q=disk&offset=20", status: "1–20 of 110" }));
     expect(hrefs(markup)).toEqual(["/search?q=disk&offset=20"]);
@@ -95,6 +101,15 @@ describe("fields", () => {
     expect(markup).toContain('name="runbooks"');
   });
 
+  it("a text field with suggestions offers them in its own datalist; without, it has none", async () => {
+    const markup = await html(h(TextField, { prefix: "coverage", name: "system", label: "Systems", value: "", autoComplete: "off", suggestions: [{ value: "core-ledger", label: "Core Ledger" }] }));
+    expect(markup).toMatch(/<input id="coverage-system" name="system" type="text" list="coverage-system-suggestions"[^>]*\/><datalist/);
+    expect(markup).toContain('<datalist id="coverage-system-suggestions"><option value="core-ledger">Core Ledger</option></datalist>');
+    const plain = await html(h(TextField, { prefix: "rel", name: "from", label: "From", type: "date", value: "2026-10-01" }));
+    expect(plain).toContain('<input id="rel-from" name="from" type="date" value="2026-10-01"/>');
+    expect(plain).not.toContain("datalist");
+  });
+
   it("a row cell is labelled by aria-label and points at its error", async () => {
     const markup = await html(h("table", null, h("tbody", null, h("tr", null, h(CellField, { prefix: "drill", name: "checklist[0].result", label: "Checklist item 1: result", value: "ok", choices: choicesOf(["ok", "warning"]), errors: { "checklist[0].result": "pick one" } })))));
     expect(markup).toContain('id="drill-checklist-0--result"');
@@ -132,6 +147,22 @@ describe("FilterBar", () => {
     const plain = await html(h(FilterBar, { label: "Filter incidents", clearTo: "/incidents", canClear: false, children: group }));
     expect(plain).toContain("<button type=\"submit\">Filter</button>");
     expect(hrefs(plain)).toEqual([]);
+  });
+
+  it("takes its own submit label, extra classes and controls after the buttons", async () => {
+    const markup = await html(
+      h(FilterBar, {
+        label: "Period and scope",
+        clearTo: "/reliability",
+        canClear: true,
+        submitLabel: "Show",
+        className: "no-print",
+        after: h("button", { type: "button", className: "secondary" }, "Print"),
+        children: h(TextField, { prefix: "rel", name: "from", label: "From", type: "date", value: "" }),
+      }),
+    );
+    expect(markup).toMatch(/<form method="get"[^>]*class="form form-inline no-print" aria-label="Period and scope"/);
+    expect(markup).toMatch(/<button type="submit">Show<\/button><a [^>]*href="\/reliability"[^>]*>Clear<\/a><button type="button" class="secondary">Print<\/button><\/form>$/);
   });
 });
 
