@@ -17,6 +17,8 @@
  * - warm: the same load again, no write between (catalog and past trend months cached);
  * - after a write: an inspection dated now is inserted first (as `POST /api/v1/inspections` does;
  *   the past months stay cached, the as-of day is read again), and deleted after the run;
+ * - after a late record: an inspection dated the 20th of last month is inserted first (last
+ *   month-end and the as-of day are read again, the earlier months kept), and deleted after the run;
  * prints p50/p95/max of each (target: p95 under 500 ms), the as-of day alone, the cold path's split
  * between catalog, SQL and formulas (medians of 5 runs), and the figures as one JSON object on the last line.
  */
@@ -161,6 +163,8 @@ async function main() {
     const warm: number[] = [];
     const warmCpu: number[] = [];
     const afterWrite: number[] = [];
+    const afterLate: number[] = [];
+    const lastMonth20 = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - 1, 20, 12));
     let report = await coverageReport(db, { asOf });
     for (let i = 0; i < RUNS; i++) {
       clearCoverageCaches();
@@ -180,6 +184,13 @@ async function main() {
       afterWrite.push(a.ms);
       await gen.unsafe("delete from inspections where id = $1", [written!.id]);
       if (JSON.stringify(a.value.trend.slice(0, -1)) !== JSON.stringify(c.value.trend.slice(0, -1))) throw new Error("a write dated today changed a past month");
+      const [late] = await gen.unsafe<Array<{ id: string }>>(
+        `insert into inspections (system_id, inspected_at, inspector, result, origin, recorded_by)
+         values (1 + floor(random() * ${COUNTS.systems})::int, $1, 'bench', 'ok', 'api', 'bench') returning id`,
+        [lastMonth20.toISOString()],
+      );
+      afterLate.push((await timed(() => coverageReport(db, { asOf }))).ms);
+      await gen.unsafe("delete from inspections where id = $1", [late!.id]);
     }
 
     // For comparison: the as-of day alone (what the JSON API and the print view compute), catalog cached.
@@ -206,11 +217,13 @@ async function main() {
     const coldStats = stats(cold);
     const warmStats = stats(warm);
     const afterWriteStats = stats(afterWrite);
+    const afterLateStats = stats(afterLate);
     const figures = {
       runs: RUNS,
       cold: { ...coldStats, nodeCpuP50: stats(coldCpu).p50 },
       warm: { ...warmStats, nodeCpuP50: stats(warmCpu).p50 },
       afterWrite: afterWriteStats,
+      afterLateRecord: afterLateStats,
       withoutTrendP50Ms: stats(single).p50,
       loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
       generationS: generationMs === null ? null : Math.round(generationMs / 100) / 10,
@@ -233,6 +246,7 @@ async function main() {
     console.log(`coverageReport, whole scope, as of ${asOf.toISOString().slice(0, 10)} with the 12-month trend, ${RUNS} runs each:`);
     console.log(`  cold (caches cleared: restart, catalog edit, record dated in a past month): p50 ${coldStats.p50} ms, p95 ${coldStats.p95} ms, max ${coldStats.max} ms (target p95 < 500 ms: ${verdict(coldStats.p95)})`);
     console.log(`  warm (no write since the last load): p50 ${warmStats.p50} ms, p95 ${warmStats.p95} ms, max ${warmStats.max} ms (target p95 < 500 ms: ${verdict(warmStats.p95)})`);
+    console.log(`  after a late record (an inspection dated ${lastMonth20.toISOString().slice(0, 10)}): p50 ${afterLateStats.p50} ms, p95 ${afterLateStats.p95} ms, max ${afterLateStats.max} ms (target p95 < 500 ms: ${verdict(afterLateStats.p95)})`);
     console.log(`  after a write (an inspection dated now): p50 ${afterWriteStats.p50} ms, p95 ${afterWriteStats.p95} ms, max ${afterWriteStats.max} ms (target p95 < 500 ms: ${verdict(afterWriteStats.p95)})`);
     console.log(`  without the trend (as-of day only, as the JSON API): p50 ${figures.withoutTrendP50Ms} ms`);
     console.log(`  Node CPU time per run (p50): cold ${figures.cold.nodeCpuP50} ms, warm ${figures.warm.nodeCpuP50} ms; machine load average (1 min): ${figures.loadAverage1m} on ${os.cpus().length} cores`);

@@ -52,7 +52,7 @@ const NOW = new Date("2026-11-22T06:00:00Z");
  */
 async function reportAndLookup(
   options: { asOf: Date; scope?: CoverageScope; catalog?: CoverageCatalog; trend?: boolean },
-): Promise<{ report: CoverageReport; trendHit: boolean; inputHit: boolean }> {
+): Promise<{ report: CoverageReport; trendHit: boolean; trendRefreshed: boolean; inputHit: boolean }> {
   const spy = vi.spyOn(VersionedCache.prototype, "get");
   try {
     const report = await coverageReport(handle.db, options);
@@ -62,7 +62,12 @@ async function reportAndLookup(
     const trendLookups = await hitsOf(trend);
     const inputLookups = await hitsOf(input);
     expect(trendLookups).toHaveLength(options.trend === false ? 0 : 1);
-    return { report, trendHit: trendLookups.some((l) => l.hit), inputHit: inputLookups.some((l) => l.hit) };
+    return {
+      report,
+      trendHit: trendLookups.some((l) => l.hit),
+      trendRefreshed: trendLookups.some((l) => l.refreshed),
+      inputHit: inputLookups.some((l) => l.hit),
+    };
   } finally {
     spy.mockRestore();
   }
@@ -142,7 +147,8 @@ describe("the coverage trend cache", () => {
     expect(recorded).toMatchObject({ ok: true, outcome: "created" });
 
     const after = await reportAndLookup({ asOf: AS_OF });
-    expect(after).toMatchObject({ trendHit: false, inputHit: false });
+    // The month-ends before 30 September are kept, September's and October's read again.
+    expect(after).toMatchObject({ trendHit: false, trendRefreshed: true, inputHit: false });
     expect(after.report.trend).toEqual(await trendFromAllRows(AS_OF));
     // The as-of day's figures are read again too: gamma's inspection is 53 days old on 22 November.
     expect(after.report.inspection.numerator).toBe(before.inspection.numerator + 1);
@@ -165,7 +171,7 @@ describe("the coverage trend cache", () => {
     expect(recorded).toMatchObject({ ok: true, outcome: "created" });
 
     const after = await reportAndLookup({ asOf: AS_OF });
-    expect(after.trendHit).toBe(false);
+    expect(after).toMatchObject({ trendHit: false, trendRefreshed: true });
     expect(after.report.trend).toEqual(await trendFromAllRows(AS_OF));
     expect(point(after.report, "2026-05").drill).toEqual(point(before, "2026-05").drill);
     for (const month of ["2026-06", "2026-07", "2026-10"]) {
@@ -189,7 +195,7 @@ describe("the coverage trend cache", () => {
     // The same change written to the catalog: the next dashboard computes it again.
     await handle.db.update(systems).set({ slaOverrides: { inspectionIntervalDays: 7 } }).where(eq(systems.slug, "cov-gamma"));
     const after = await reportAndLookup({ asOf: AS_OF });
-    expect(after.trendHit).toBe(false);
+    expect(after).toMatchObject({ trendHit: false, trendRefreshed: false });
     expect(after.report.trend).toEqual(other.report.trend);
   });
 

@@ -695,7 +695,8 @@ export async function loadCoverageInputs(
  * reaches back before the end of the last of them (app/lib/data-version.server.ts, migration 0006):
  * a past point depends only on its month-end day, the scope, the catalog's systems (tier, lifecycle,
  * owner team, intervals) and the rows dated up to that day, so a drill, inspection, review or
- * revision dated this month leaves them cached, and a catalog edit does not. On a hit only the as-of day's rows are read
+ * revision dated this month leaves them cached, one dated in a past month has only the month-ends
+ * from its date on read again, and a catalog edit has them all computed again. On a hit only the as-of day's rows are read
  * (what `trend: false` reads); on a miss all days are read at once and give both. Days are UTC, so
  * the reader's time zone does not enter. The last point is always the as-of day's figures, fresh.
  */
@@ -716,17 +717,29 @@ export async function coverageReport(
   if (days.length === 1) return reportWithPastTrend(await asOfInput(), asOf, catalog, null);
 
   const pastDays = days.slice(0, -1);
+  const cutoffOf = (day: Date) => (utcDay(day) + 1) * DAY_MS;
   let computed: CoverageDayInputs | null = null;
-  const past = await caches.trend.get(db, scopeKey(pastDays.map(utcDay), scope, catalog), async () => {
-    // All days in one read; the as-of day's input is kept too (its version is read before these
-    // rows as well), so the next load finds both.
+  /** The trend points of `daysToRead` (some of the past days), read in one go with the as-of day. */
+  const pointsOf = async (daysToRead: Date[]) => {
+    // The as-of day's input is kept too (its version is read before these rows as well), so the
+    // next load finds both.
+    const read = [...daysToRead, asOf];
     await caches.input.get(db, inputKey, async () => {
-      computed = await loadCoverageInputs(db, catalog, days, scope);
+      computed = await loadCoverageInputs(db, catalog, read, scope);
       return frozenInput(computed.input);
     });
-    computed ??= await loadCoverageInputs(db, catalog, days, scope);
-    return Object.freeze(pastTrendPoints(computed.trend, pastDays, catalog, scope).map((p) => Object.freeze(p)));
-  }, { dependsBefore: new Date((utcDay(pastDays[pastDays.length - 1]!) + 1) * DAY_MS) });
+    computed ??= await loadCoverageInputs(db, catalog, read, scope);
+    return pastTrendPoints(computed.trend, daysToRead, catalog, scope).map((p) => Object.freeze(p));
+  };
+  const past = await caches.trend.get(db, scopeKey(pastDays.map(utcDay), scope, catalog), async () => Object.freeze(await pointsOf(pastDays)), {
+    dependsBefore: new Date(cutoffOf(pastDays[pastDays.length - 1]!)),
+    // A change dated in a past month (a late drill report): the month-ends before it are kept and
+    // only the later ones read again (a change at t can alter a day whose cutoff is at or after t).
+    refresh: async (previous, since) => {
+      const kept = pastDays.filter((day) => cutoffOf(day) < since.getTime()).length;
+      return Object.freeze([...previous.slice(0, kept), ...(await pointsOf(pastDays.slice(kept)))]);
+    },
+  });
   // On a trend hit (or another request's computation of the same entry) only the as-of day is read, if at all.
   const input = (computed as CoverageDayInputs | null)?.input ?? (await asOfInput());
   return reportWithPastTrend(input, asOf, catalog, past.value);

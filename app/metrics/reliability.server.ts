@@ -599,17 +599,23 @@ export async function getReliabilityReport(
     report = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
   } else {
     let computed = null as ReliabilityReport | null;
-    const trend = await cachesOf(db).trend.get(
-      db,
-      trendKey(query, systems),
-      async () => {
-        computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
-        return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
-      },
+    const computeAll = async () => {
+      computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
+      return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
+    };
+    const trend = await cachesOf(db).trend.get(db, trendKey(query, systems), computeAll, {
       // Each month is computed as of its own end and sees only incidents started (and actions
-      // closed) by then: a change dated after the last month's end leaves the whole trend as it is.
-      { dependsBefore: trendEnd(query) },
-    );
+      // closed) by then: a change dated after the last month's end leaves the whole trend as it is,
+      dependsBefore: trendEnd(query),
+      // and one dated in a past month leaves the months that ended before it.
+      refresh: async (previous, since) => {
+        const ends = monthlyTrend((p) => p.to, query.asOf, { months: TREND_MONTHS, timeZone: query.timeZone }).map((m) => m.result.getTime());
+        const kept = ends.filter((end) => end < since.getTime()).length;
+        if (kept === 0) return computeAll();
+        const recent = await recentTrendRows(db, query, systems, TREND_MONTHS - kept);
+        return Object.freeze([...previous.slice(0, kept), ...recent.map((row) => Object.freeze(row))]) as TrendRow[];
+      },
+    });
     if (computed && !trend.hit) {
       report = { ...(computed as ReliabilityReport), trend: trend.value };
     } else {
@@ -1112,15 +1118,46 @@ function actionRefFactory(actions: readonly LoadedAction[]) {
  * (monthlyTrend), with the figures of ./reliability-trend.ts: the same values as the pure
  * functions over the same rows, without building their item lists 12 times.
  */
-function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], scopedIds: Set<string>, query: ReportQuery): TrendRow[] {
+function buildTrend(input: ReliabilityInput, inScope: CatalogSystem[], scopedIds: Set<string>, query: ReportQuery, months = TREND_MONTHS): TrendRow[] {
   const counted = input.trendClosure;
   const calculate = trendCalculator({ incidents: input.incidents, scoped: scopedIds, systems: input.systems, scopeSystems: inScope, actions: counted ? [] : input.actions });
-  return monthlyTrend(calculate, query.asOf, { months: 12, timeZone: query.timeZone }).map((point) => {
+  return monthlyTrend(calculate, query.asOf, { months, timeZone: query.timeZone }).map((point) => {
     const closure = counted?.get(point.month);
     if (counted && !closure) throw new Error(`No corrective-action closure counts were read for ${point.month}: load the input with the same query.`);
     const actionClosure = closure ? (closure.onTime + closure.late === 0 ? null : closure.onTime / (closure.onTime + closure.late)) : point.result.actionClosure;
     return { month: point.month, ...point.result, actionClosure };
   });
+}
+
+/** Months in the reliability trend (shared/domain.md, "Trend views": the last 12 complete months). */
+const TREND_MONTHS = 12;
+
+/**
+ * The last `months` (1-12) of the 12-month trend of `query`, read and computed on their own: the
+ * incidents from 90 days before the first of them to T (with those started earlier and not
+ * restored by its start) and the closure counts of those months. Each row equals the same month's
+ * row of the whole trend (each month is computed as of its own end; tested in
+ * reliability-cache.server.test.ts), so a trend can be brought up to date from a month on.
+ */
+async function recentTrendRows(db: Database, query: ReportQuery, systems: CatalogSystem[], months: number): Promise<TrendRow[]> {
+  const points = monthlyTrend((p, t) => ({ period: p, asOf: t }), query.asOf, { months, timeZone: query.timeZone });
+  const first = points[0]!.result.period.from;
+  const inScope = scopeSystems(systems, query.scope);
+  const [incidents, closure] = await Promise.all([
+    loadIncidents(
+      db,
+      { from: new Date(first.getTime() - RECURRENCE_WINDOW_DAYS * DAY_MS), to: new Date(query.asOf.getTime() + 1), ongoingAfter: first },
+      new Map(systems.map((s) => [s.id, s.slug])),
+    ),
+    actionClosureCounts(
+      db,
+      points.map((p) => p.result),
+      inScope.map((s) => s.id),
+    ),
+  ]);
+  const input: ReliabilityInput = { systems, incidents, actions: [], trendClosure: new Map(points.map((p, k) => [p.month, closure[k]!])) };
+  const { scopedIds } = prepared(input, query.scope);
+  return buildTrend(input, inScope, scopedIds, query, months);
 }
 
 // ---------------------------------------------------------------------------------------------
