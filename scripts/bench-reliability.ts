@@ -232,7 +232,7 @@ async function main() {
     };
     const met = (p95: number) => (p95 < 500 ? "met" : "MISSED");
     console.log(`reliability page server time over ${RUNS} runs each (default period ${figures.period.from}..${figures.period.to}, whole scope, 12-month trends, charts):`);
-    console.log(`  cold (caches cleared before each run: restart, catalog edit, record dated in a past month): p50 ${cold.p50Ms} ms, p95 ${cold.p95Ms} ms, max ${cold.maxMs} ms (target p95 < 500 ms: ${met(cold.p95Ms)})`);
+    console.log(`  cold (caches cleared before each run: restart, catalog edit, a scope or month not seen yet): p50 ${cold.p50Ms} ms, p95 ${cold.p95Ms} ms, max ${cold.maxMs} ms (target p95 < 500 ms: ${met(cold.p95Ms)})`);
     console.log(`  warm (trend, catalog and period rows cached, no writes): p50 ${warmFigures.p50Ms} ms, p95 ${warmFigures.p95Ms} ms, max ${warmFigures.maxMs} ms (target p95 < 500 ms: ${met(warmFigures.p95Ms)})`);
     console.log(`  after a write (an incident started now): p50 ${afterWrite.p50Ms} ms, p95 ${afterWrite.p95Ms} ms, max ${afterWrite.maxMs} ms (target p95 < 500 ms: ${met(afterWrite.p95Ms)})`);
     console.log(`  after a late record (an incident started ${lastMonth15.toISOString().slice(0, 10)}): p50 ${afterLate.p50Ms} ms, p95 ${afterLate.p95Ms} ms, max ${afterLate.maxMs} ms (target p95 < 500 ms: ${met(afterLate.p95Ms)})`);

@@ -134,6 +134,11 @@ export class VersionedCache<V extends object> {
     }
   }
 
+  /** Whether an entry for `key` is held (valid or not: {@link get} decides). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Forgets every entry (benchmarks measure the cold path with it). */
   clear(): void {
     this.entries.clear();

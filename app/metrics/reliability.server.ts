@@ -599,11 +599,27 @@ export async function getReliabilityReport(
     report = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
   } else {
     let computed = null as ReliabilityReport | null;
+    const trendCacheKey = trendKey(query, systems);
+    // Only the period's rows (cached too: for one period, scope and UTC day of T they are the
+    // same rows until a write); the trend comes from the cache.
+    const periodQuery = { ...query, trends: false };
+    const today = Math.floor(query.asOf.getTime() / DAY_MS);
+    const rowOptions = { incidentsUntil: new Date((today + 2) * DAY_MS) };
+    const periodRows = () =>
+      cachesOf(db).rows.get(db, rowsKey(periodQuery, today, systems), () => loadReliabilityInput(db, periodQuery, systems, rowOptions), {
+        // A write dated today (an alert, an action closed) reads again only what is dated from it on.
+        refresh: (previous, since) => reloadReliabilityInputSince(db, periodQuery, previous, since, rowOptions),
+      });
+    // With a trend in the cache (valid, or to be refreshed from a month on), the period's rows are
+    // looked up at the same time: one's queries run while the other computes. Without one, the whole
+    // report is computed from one read and the rows are not needed.
+    const rowsAlongside = cachesOf(db).trend.has(trendCacheKey) ? periodRows() : null;
+    rowsAlongside?.catch(() => {}); // awaited below; a failure there is reported there
     const computeAll = async () => {
       computed = buildReliabilityReport(await loadReliabilityInput(db, query, systems), query, build);
       return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
     };
-    const trend = await cachesOf(db).trend.get(db, trendKey(query, systems), computeAll, {
+    const trend = await cachesOf(db).trend.get(db, trendCacheKey, computeAll, {
       // Each month is computed as of its own end and sees only incidents started (and actions
       // closed) by then: a change dated after the last month's end leaves the whole trend as it is,
       dependsBefore: trendEnd(query),
@@ -619,15 +635,7 @@ export async function getReliabilityReport(
     if (computed && !trend.hit) {
       report = { ...(computed as ReliabilityReport), trend: trend.value };
     } else {
-      // Only the period's rows (cached too: for one period, scope and UTC day of T they are the
-      // same rows until a write); the trend comes from the cache.
-      const periodQuery = { ...query, trends: false };
-      const today = Math.floor(query.asOf.getTime() / DAY_MS);
-      const rowOptions = { incidentsUntil: new Date((today + 2) * DAY_MS) };
-      const rows = await cachesOf(db).rows.get(db, rowsKey(periodQuery, today, systems), () => loadReliabilityInput(db, periodQuery, systems, rowOptions), {
-        // A write dated today (an alert, an action closed) reads again only what is dated from it on.
-        refresh: (previous, since) => reloadReliabilityInputSince(db, periodQuery, previous, since, rowOptions),
-      });
+      const rows = await (rowsAlongside ?? periodRows());
       report = { ...buildReliabilityReport(rows.value, periodQuery, build), trend: trend.value };
     }
   }
