@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf, type DatabaseHandle } from "#db/client";
 import { createTestDatabase } from "../../tests/db";
-import { readDataVersion, VersionedCache } from "./data-version.server";
+import { memoizedDigest, readDataVersion, VersionedCache } from "./data-version.server";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -222,5 +222,22 @@ describe("VersionedCache with a dependency on rows dated before an instant", () 
     // As pruning does: the oldest entries of the log are gone.
     await handle.db.execute(sql`delete from data_changes where version = (select min(version) from data_changes where version > (select version from data_version) - 2)`);
     expect(await cache.get(handle.db, "trend", compute, { dependsBefore: may })).toMatchObject({ value: { n: 2 }, hit: false });
+  });
+});
+
+describe("memoizedDigest", () => {
+  it("digests an object's lines once, equal for equal lines and different otherwise", () => {
+    let described = 0;
+    const digest = memoizedDigest<{ systems: string[] }>((catalog) => {
+      described++;
+      return catalog.systems;
+    });
+    const catalog = { systems: ["core-ledger\t1", "swift\t2"] };
+    expect(digest(catalog)).toBe(digest(catalog));
+    expect(described).toBe(1);
+    expect(digest({ systems: [...catalog.systems] })).toBe(digest(catalog));
+    expect(digest({ systems: ["core-ledger\t1", "swift\t3"] })).not.toBe(digest(catalog));
+    // Lines are separated, so moving text from one line to the next changes the digest.
+    expect(digest({ systems: ["core-ledger\t1swift", "\t2"] })).not.toBe(digest(catalog));
   });
 });

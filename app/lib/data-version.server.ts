@@ -8,6 +8,7 @@
  * is a row updated in the writing transaction, not a sequence; versions follow commit order because
  * each writer holds that row until it commits).
  */
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
@@ -148,6 +149,26 @@ export class VersionedCache<V extends object> {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * A digest function for cache keys: `digest(value)` is the sha1 (base64) of the lines `lines(value)`
+ * gives, computed once per object (a WeakMap). Dashboards key cached figures by a digest of the
+ * catalog they were computed with, so figures computed from a catalog read just before a catalog
+ * edit committed are never taken for the edited catalog's.
+ */
+export function memoizedDigest<T extends object>(lines: (value: T) => Iterable<string>): (value: T) => string {
+  const digests = new WeakMap<T, string>();
+  return (value) => {
+    let found = digests.get(value);
+    if (found === undefined) {
+      const hash = createHash("sha1");
+      for (const line of lines(value)) hash.update(`${line}\n`);
+      found = hash.digest("base64");
+      digests.set(value, found);
+    }
+    return found;
+  };
 }
 
 /**

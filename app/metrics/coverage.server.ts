@@ -37,14 +37,13 @@
  * transaction: a drill recorded while the dashboard loads may appear in one table and not another.
  * A dashboard refreshed weekly can live with that; a transaction would serialise the queries.
  */
-import { createHash } from "node:crypto";
 import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import type { DocumentStatus } from "../../db/schema/documents";
 import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
 import { effectiveSla } from "../catalog/sla";
-import { cachesPerDatabase, VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, memoizedDigest, VersionedCache } from "../lib/data-version.server";
 import {
   coverageSnapshot,
   coverageTrend,
@@ -797,26 +796,16 @@ export async function coverageCatalog(db: Database): Promise<CoverageCatalog> {
   return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db), { dependsBefore: null })).value;
 }
 
-const catalogFingerprints = new WeakMap<CoverageCatalog, string>();
-
 /**
  * A digest of what the figures read from `catalog` (each system's slug, tier, lifecycle, owner team
- * and intervals), so a trend computed with another catalog is never taken for this one: a catalog
- * read just before a write committed is older than the data version the trend is stored under.
+ * and intervals), so a trend computed with another catalog is never taken for this one.
  */
-function catalogFingerprint(catalog: CoverageCatalog): string {
-  let found = catalogFingerprints.get(catalog);
-  if (found === undefined) {
-    const hash = createHash("sha1");
-    for (const s of catalog.systems) {
-      const { drillIntervalDays, inspectionIntervalDays, planReviewIntervalDays } = s.sla;
-      hash.update(`${s.slug}\t${s.tier}\t${s.lifecycle}\t${s.ownerTeam ?? ""}\t${drillIntervalDays ?? ""}\t${inspectionIntervalDays}\t${planReviewIntervalDays}\n`);
-    }
-    found = hash.digest("base64");
-    catalogFingerprints.set(catalog, found);
-  }
-  return found;
-}
+const catalogFingerprint = memoizedDigest<CoverageCatalog>((catalog) =>
+  catalog.systems.map((s) => {
+    const { drillIntervalDays, inspectionIntervalDays, planReviewIntervalDays } = s.sla;
+    return `${s.slug}\t${s.tier}\t${s.lifecycle}\t${s.ownerTeam ?? ""}\t${drillIntervalDays ?? ""}\t${inspectionIntervalDays}\t${planReviewIntervalDays}`;
+  }),
+);
 
 /**
  * What figures as of `days` (UTC day numbers) depend on besides the rows: those days, the scope

@@ -14,12 +14,11 @@
  * Incidents are read for the whole catalog (recurrence may go through a system outside the scope)
  * and the figures are then kept to the incidents in scope (affecting an active system in scope).
  */
-import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import { effectiveSla } from "../catalog/sla";
-import { cachesPerDatabase, VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, memoizedDigest, VersionedCache } from "../lib/data-version.server";
 import {
   actionClosure,
   availability,
@@ -694,24 +693,13 @@ function trendKey(query: ReportQuery, systems: readonly CatalogSystem[]): string
   ]);
 }
 
-const catalogFingerprints = new WeakMap<readonly CatalogSystem[], string>();
-
 /**
  * A digest of what the figures read from the catalog (each system's id, slug, tier, lifecycle, owner
  * team and effective SLA), so a trend computed with a catalog read just before a catalog edit
  * committed is never taken for one of the edited catalog (the trend outlives writes that do not
  * reach back into its months, so it would otherwise keep the old catalog's figures).
  */
-function catalogFingerprint(systems: readonly CatalogSystem[]): string {
-  let found = catalogFingerprints.get(systems);
-  if (found === undefined) {
-    const hash = createHash("sha1");
-    for (const s of systems) hash.update(`${JSON.stringify(s)}\n`);
-    found = hash.digest("base64");
-    catalogFingerprints.set(systems, found);
-  }
-  return found;
-}
+const catalogFingerprint = memoizedDigest<readonly CatalogSystem[]>((systems) => systems.map((s) => JSON.stringify(s)));
 
 /** The end of the trend's last month (the start of T's month in the report's time zone). */
 function trendEnd(query: ReportQuery): Date {
