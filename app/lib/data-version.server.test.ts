@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rowsOf, type DatabaseHandle } from "#db/client";
 import { createTestDatabase } from "../../tests/db";
 import { memoizedDigest, readDataVersion, VersionedCache } from "./data-version.server";
@@ -210,6 +210,32 @@ describe("VersionedCache with a dependency on rows dated before an instant", () 
     expect(await cache.get(handle.db, "catalog", compute, { dependsBefore: null })).toMatchObject({ value: { n: 1 }, hit: true });
     await handle.db.execute(sql`update systems set name = 'DV renamed' where slug = 'dv-sys'`);
     expect(await cache.get(handle.db, "catalog", compute, { dependsBefore: null })).toMatchObject({ value: { n: 2 }, hit: false });
+  });
+
+  it("keeps an entry that reads some tables across changes to the others", async () => {
+    const cache = new VersionedCache<{ n: number }>({ max: 4 });
+    let computed = 0;
+    const compute = async () => ({ n: ++computed });
+    const tables = ["teams", "slas", "systems", "inspections"];
+    await cache.get(handle.db, "inspections-only", compute, { tables });
+    await handle.db.execute(sql`insert into incidents (title, severity, started_at, origin, created_by) values ('DV other table', 'SEV4', now(), 'manual', 'test')`);
+    expect(await cache.get(handle.db, "inspections-only", compute, { tables })).toMatchObject({ value: { n: 1 }, hit: true });
+    await addDrillLikeChange("2026-06-20T00:00:00Z"); // an inspection
+    expect(await cache.get(handle.db, "inspections-only", compute, { tables })).toMatchObject({ value: { n: 2 }, hit: false });
+  });
+
+  it("tells a refresh how far back each table's changes reach", async () => {
+    const cache = new VersionedCache<{ seen: string[] }>({ max: 4 });
+    const refresh = vi.fn(async (_previous: { seen: string[] }, since: Date, sinceIn: (tables: readonly string[]) => Date | null) => ({
+      seen: [since.toISOString(), sinceIn(["inspections"])?.toISOString() ?? "none", sinceIn(["drills"])?.toISOString() ?? "none"],
+    }));
+    await cache.get(handle.db, "refreshed", async () => ({ seen: [] }), { refresh });
+    await addDrillLikeChange("2026-06-21T00:00:00Z");
+    await handle.db.execute(sql`insert into incidents (title, severity, started_at, origin, created_by) values ('DV refresh', 'SEV4', '2026-06-25T00:00:00Z', 'manual', 'test')`);
+    const refreshed = await cache.get(handle.db, "refreshed", async () => ({ seen: ["computed"] }), { refresh });
+    expect(refreshed).toMatchObject({ hit: false, refreshed: true });
+    expect(refreshed.value.seen).toEqual(["2026-06-21T00:00:00.000Z", "2026-06-21T00:00:00.000Z", "none"]);
+    expect(refresh).toHaveBeenCalledTimes(1);
   });
 
   it("computes again when the change log no longer holds every version since the entry", async () => {

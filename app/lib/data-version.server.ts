@@ -35,19 +35,23 @@ export interface Cached<V> {
 
 /**
  * What a cached value depends on, besides its key:
+ * - `tables`: the tables it reads (catalog tables included: their changes count as "everything");
+ *   changes to other tables leave it valid. Omitted: every watched table.
  * - `dependsBefore: Date`: only rows dated before that instant (figures as of it: a trend month
  *   computed as of its end). The entry stays valid across every later change whose `affected_from`
  *   (migration 0006) is after it: a drill held today leaves last year's months alone.
  * - `dependsBefore: null`: no dated row at all, only what changes "everything" (the catalog).
- * - `dependsBefore` omitted: anything; a later change makes the entry stale, unless it touched no
- *   figure (`affected_from` = infinity).
- * `refresh(previous, since)`: when every change since the entry reaches back no further than
- * `since` (a finite instant), brings the stale value up to date by reading only what is dated from
- * `since` on, instead of computing it again; it must give what `compute` would.
+ * - `dependsBefore` omitted: any dated row; a later change makes the entry stale, unless it touched
+ *   no figure (`affected_from` = infinity).
+ * `refresh(previous, since, sinceIn)`: when every relevant change since the entry reaches back no
+ * further than `since` (a finite instant), brings the stale value up to date by reading only what is
+ * dated from `since` on, instead of computing it again; `sinceIn(tables)` is the same bound over
+ * changes to those tables only (null: none changed). It must give what `compute` would.
  */
 export interface CacheDependency<V> {
+  tables?: readonly string[];
   dependsBefore?: Date | null;
-  refresh?: (previous: V, since: Date) => Promise<V>;
+  refresh?: (previous: V, since: Date, sinceIn: (tables: readonly string[]) => Date | null) => Promise<V>;
 }
 
 interface Entry<V> {
@@ -56,23 +60,37 @@ interface Entry<V> {
 }
 
 /**
- * The changes since `version`, read in one statement (one snapshot) with the current version:
- * the earliest `affected_from` among them (epoch ms; ±Infinity; null when there is none) and
- * whether the change log still holds every version since (it is pruned, migration 0006).
+ * The changes since `version`, read in one statement (one snapshot) with the current version: per
+ * table written, the earliest `affected_from` among them (epoch ms; ±Infinity), and whether the
+ * change log still holds every version since (it is pruned, migration 0006).
  */
-async function changesSince(db: Database, version: bigint): Promise<{ current: bigint; earliest: number | null; complete: boolean }> {
+async function changesSince(db: Database, version: bigint): Promise<{ current: bigint; earliest: Map<string, number>; complete: boolean }> {
   const [row] = rowsOf<{ current: string | number; earliest: string | null; first_after: string | number | null }>(
     await db.execute(sql`
       select (select version from data_version where id = 1) as current,
-             (select case when m = '-infinity' then '-Infinity' when m = 'infinity' then 'Infinity'
-                          else (extract(epoch from m) * 1000)::text end
-              from (select min(affected_from) as m from data_changes where version > ${String(version)}::int8) x) as earliest,
+             (select json_agg(json_build_array(relation, case when m = '-infinity' then '-Infinity' when m = 'infinity' then 'Infinity'
+                                                             else (extract(epoch from m) * 1000)::text end))::text
+              from (select relation, min(affected_from) as m from data_changes where version > ${String(version)}::int8 group by relation) x) as earliest,
              (select min(version) from data_changes where version > ${String(version)}::int8) as first_after`),
   );
   const current = BigInt(row?.current ?? 0);
-  const earliest = row?.earliest === null || row?.earliest === undefined ? null : Number(row.earliest);
+  const pairs = row?.earliest ? (JSON.parse(row.earliest) as Array<[string, string]>) : [];
   const firstAfter = row?.first_after === null || row?.first_after === undefined ? null : BigInt(row.first_after);
-  return { current, earliest, complete: current === version || firstAfter === version + 1n };
+  return {
+    current,
+    earliest: new Map(pairs.map(([relation, at]) => [relation, Number(at)])),
+    complete: current === version || firstAfter === version + 1n,
+  };
+}
+
+/** The earliest of `earliest`'s instants over `tables` (every table when omitted); null when none changed. */
+function earliestIn(earliest: Map<string, number>, tables: readonly string[] | undefined): number | null {
+  let found: number | null = null;
+  for (const [relation, at] of earliest) {
+    if (tables && !tables.includes(relation)) continue;
+    if (found === null || at < found) found = at;
+  }
+  return found;
 }
 
 /**
@@ -104,16 +122,19 @@ export class VersionedCache<V extends object> {
     const found = this.entries.get(key);
     let current: bigint;
     let refreshFrom: number | null = null;
+    let changed = new Map<string, number>();
     if (found) {
       const check = await changesSince(db, found.version);
       current = check.current;
-      const untouched = check.earliest === null || check.earliest === Infinity || check.earliest > limit;
+      changed = check.earliest;
+      const earliest = earliestIn(check.earliest, dependency.tables);
+      const untouched = earliest === null || earliest === Infinity || earliest > limit;
       if (check.complete && untouched && this.entries.get(key) === found) {
         // Still valid: later lookups only look at changes after this version.
         if (current > found.version) found.version = current;
         return { value: await found.pending, hit: true, refreshed: false, version: String(current) };
       }
-      if (check.complete && dependency.refresh && check.earliest !== null && Number.isFinite(check.earliest)) refreshFrom = check.earliest;
+      if (check.complete && dependency.refresh && earliest !== null && Number.isFinite(earliest)) refreshFrom = earliest;
     } else {
       current = BigInt(await readDataVersion(db));
     }
@@ -123,8 +144,12 @@ export class VersionedCache<V extends object> {
       return { value: await latest.pending, hit: true, refreshed: false, version: String(current) };
     }
     const refresh = dependency.refresh;
+    const sinceIn = (tables: readonly string[]) => {
+      const at = earliestIn(changed, tables);
+      return at === null || at === Infinity ? null : new Date(Math.max(at, -8.64e15));
+    };
     const pending =
-      found && refresh && refreshFrom !== null ? found.pending.then((previous) => refresh(previous, new Date(refreshFrom!))) : compute();
+      found && refresh && refreshFrom !== null ? found.pending.then((previous) => refresh(previous, new Date(refreshFrom!), sinceIn)) : compute();
     const entry: Entry<V> = { pending, version: current };
     this.entries.set(key, entry);
     try {

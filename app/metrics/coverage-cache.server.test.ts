@@ -7,7 +7,7 @@
  * makes the next dashboard compute its trend again, with the new figures, while one dated in the
  * as-of day's month leaves the past months cached; a different catalog never gets another catalog's trend.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "#db/client";
 import { systems } from "#db/schema/catalog";
@@ -217,5 +217,15 @@ describe("the coverage trend cache", () => {
     expect(after.report.inspection.numerator).toBe(before.inspection.numerator + 1);
     expect(after.report.trend.slice(0, -1)).toEqual(before.trend.slice(0, -1));
     expect(after.report.trend).toEqual(await trendFromAllRows(AS_OF));
+  });
+
+  it("keeps the trend and the as-of day's input across writes to tables it does not read (an incident)", async () => {
+    const before = await reportAndLookup({ asOf: AS_OF });
+    await handle.db.execute(
+      sql`insert into incidents (title, severity, started_at, origin, created_by) values ('Coverage cache: not read', 'SEV3', ${NOW.toISOString()}::timestamptz, 'manual', 'test')`,
+    );
+    const after = await reportAndLookup({ asOf: AS_OF });
+    expect(after).toMatchObject({ trendHit: true, inputHit: true });
+    expect(after.report).toEqual(before.report);
   });
 });

@@ -72,6 +72,11 @@ import {
 
 const DAY_MS = 86_400_000;
 
+/** The tables the coverage figures read (catalog included), for {@link VersionedCache} entries. */
+const COVERAGE_TABLES = ["teams", "slas", "systems", "documents", "revisions", "plan_reviews", "drills", "inspections"] as const;
+/** The catalog tables (teams, SLAs, systems). */
+const CATALOG_TABLES = ["teams", "slas", "systems"] as const;
+
 /** Months in the trend (shared/domain.md, "Trend views": the last 12 months). */
 export const TREND_MONTHS = 12;
 
@@ -712,7 +717,7 @@ export async function coverageReport(
   const inputKey = scopeKey([utcDay(asOf)], scope, catalog);
   /** The as-of day's input, from the cache or read alone (only the as-of day's rows). */
   const asOfInput = async () =>
-    (await caches.input.get(db, inputKey, async () => frozenInput((await loadCoverageInputs(db, catalog, [asOf], scope)).input))).value;
+    (await caches.input.get(db, inputKey, async () => frozenInput((await loadCoverageInputs(db, catalog, [asOf], scope)).input), { tables: COVERAGE_TABLES })).value;
   if (days.length === 1) return reportWithPastTrend(await asOfInput(), asOf, catalog, null);
 
   const pastDays = days.slice(0, -1);
@@ -723,14 +728,20 @@ export async function coverageReport(
     // The as-of day's input is kept too (its version is read before these rows as well), so the
     // next load finds both.
     const read = [...daysToRead, asOf];
-    await caches.input.get(db, inputKey, async () => {
-      computed = await loadCoverageInputs(db, catalog, read, scope);
-      return frozenInput(computed.input);
-    });
+    await caches.input.get(
+      db,
+      inputKey,
+      async () => {
+        computed = await loadCoverageInputs(db, catalog, read, scope);
+        return frozenInput(computed.input);
+      },
+      { tables: COVERAGE_TABLES },
+    );
     computed ??= await loadCoverageInputs(db, catalog, read, scope);
     return pastTrendPoints(computed.trend, daysToRead, catalog, scope).map((p) => Object.freeze(p));
   };
   const past = await caches.trend.get(db, scopeKey(pastDays.map(utcDay), scope, catalog), async () => Object.freeze(await pointsOf(pastDays)), {
+    tables: COVERAGE_TABLES,
     dependsBefore: new Date(cutoffOf(pastDays[pastDays.length - 1]!)),
     // A change dated in a past month (a late drill report): the month-ends before it are kept and
     // only the later ones read again (a change at t can alter a day whose cutoff is at or after t).
@@ -793,7 +804,7 @@ export function clearCoverageCaches(): void {
  * a change to the catalog (teams, SLAs, systems) commits. Do not modify it.
  */
 export async function coverageCatalog(db: Database): Promise<CoverageCatalog> {
-  return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db), { dependsBefore: null })).value;
+  return (await coverageCaches(db).catalog.get(db, "catalog", () => loadCoverageCatalog(db), { tables: CATALOG_TABLES, dependsBefore: null })).value;
 }
 
 /**

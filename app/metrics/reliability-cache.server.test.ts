@@ -6,7 +6,7 @@
  * the caches (warm) equals the one computed from the database (cold), for the page too.
  * Runs on PGlite, or PostgreSQL with DATABASE_URL.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "#db/client";
 import { systems } from "#db/schema/catalog";
@@ -261,6 +261,26 @@ describe("reliability caches (data version)", () => {
     // again) and before the period rows' window (from 3 July: read whole again); still equal.
     await addIncident("Cache June", "rel-core", "2026-06-01T09:00:00Z", 45);
     expect((await compare()).rows).toMatchObject({ hit: false });
+  });
+
+  it("writes to tables the figures do not read (a new document) leave the trend and the period's rows cached", async () => {
+    const thisQuarter = resolvePeriod({ preset: "this_quarter" }, REL_AS_OF, "UTC");
+    if (!thisQuarter.ok) throw new Error("period");
+    const query: ReportQuery = { ...UTC_OCTOBER, period: thisQuarter.period };
+    await getReliabilityReport(handle.db, query);
+    const before = await getReliabilityReport(handle.db, query); // period rows read
+    await handle.db.execute(sql`insert into documents (slug, kind, title, current_revision) values ('rel-cache-unread', 'runbook', 'Not read', 1)`);
+    const spy = vi.spyOn(VersionedCache.prototype, "get");
+    try {
+      const after = await getReliabilityReport(handle.db, query);
+      const { rows, trend } = reliabilityCaches(handle.db);
+      const lookupOf = (cache: object) => spy.mock.results[spy.mock.contexts.indexOf(cache)]!.value as Promise<Cached<object>>;
+      expect(await lookupOf(trend)).toMatchObject({ hit: true });
+      expect(await lookupOf(rows)).toMatchObject({ hit: true });
+      expect(figuresOf(after)).toEqual(figuresOf(before));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("a catalog edit makes the next report compute its trend again, with the edited catalog", async () => {

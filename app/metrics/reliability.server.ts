@@ -607,7 +607,9 @@ export async function getReliabilityReport(
     const periodRows = () =>
       cachesOf(db).rows.get(db, rowsKey(periodQuery, today, systems), () => loadReliabilityInput(db, periodQuery, systems, rowOptions), {
         // A write dated today (an alert, an action closed) reads again only what is dated from it on.
-        refresh: (previous, since) => reloadReliabilityInputSince(db, periodQuery, previous, since, rowOptions),
+        tables: RELIABILITY_TABLES,
+        refresh: (previous, _since, sinceIn) =>
+          reloadReliabilityInputSince(db, periodQuery, previous, { incidents: sinceIn(INCIDENT_TABLES), actions: sinceIn(ACTION_TABLES) }, rowOptions),
       });
     // With a trend in the cache (valid, or to be refreshed from a month on), the period's rows are
     // looked up at the same time: one's queries run while the other computes. Without one, the whole
@@ -619,6 +621,7 @@ export async function getReliabilityReport(
       return Object.freeze(computed.trend!.map((row) => Object.freeze(row))) as TrendRow[];
     };
     const trend = await cachesOf(db).trend.get(db, trendCacheKey, computeAll, {
+      tables: RELIABILITY_TABLES,
       // Each month is computed as of its own end and sees only incidents started (and actions
       // closed) by then: a change dated after the last month's end leaves the whole trend as it is,
       dependsBefore: trendEnd(query),
@@ -730,7 +733,7 @@ function rowsKey(query: ReportQuery, utcDayNumber: number, systems: readonly Cat
  * until a change to the catalog (teams, SLAs, systems) commits. Do not modify it.
  */
 export async function catalogSystems(db: Database): Promise<CatalogSystem[]> {
-  return (await cachesOf(db).catalog.get(db, "catalog", () => loadCatalogSystems(db), { dependsBefore: null })).value;
+  return (await cachesOf(db).catalog.get(db, "catalog", () => loadCatalogSystems(db), { tables: CATALOG_TABLES, dependsBefore: null })).value;
 }
 
 /** The first month of the trend (12 complete months before the month containing T), as an instant. */
@@ -812,9 +815,10 @@ function inputWindow(query: ReportQuery, options: { incidentsUntil?: Date }) {
 /**
  * `previous` — what {@link loadReliabilityInput} gave for `query` (without trends) with `options` —
  * brought up to date after changes that reach back no further than `since` (their `affected_from`,
- * migration 0006): an incident started before `since`, or an action due before its UTC day, is
- * untouched by them and kept; the incidents started from `since` on and the actions due from that
- * day on are read again. Gives what loadReliabilityInput gives now (tested in
+ * migration 0006), given separately for the incidents and the actions (null: none of their tables
+ * changed): an incident started before `since.incidents`, or an action due before the UTC day of
+ * `since.actions`, is untouched by them and kept; the incidents started from then on and the actions
+ * due from that day on are read again. Gives what loadReliabilityInput gives now (tested in
  * reliability-cache.server.test.ts), and calls it when `since` is before the incidents' window
  * (the unrestored incidents started earlier might have changed) or the query has trends.
  */
@@ -822,28 +826,42 @@ export async function reloadReliabilityInputSince(
   db: Database,
   query: ReportQuery,
   previous: ReliabilityInput,
-  since: Date,
+  since: { incidents: Date | null; actions: Date | null },
   options: { incidentsUntil?: Date } = {},
 ): Promise<ReliabilityInput> {
   const window = inputWindow(query, options);
-  if (query.trends || since.getTime() < window.incidents.from.getTime()) return loadReliabilityInput(db, query, previous.systems, options);
-  const sinceDay = new Date(Math.floor(since.getTime() / DAY_MS) * DAY_MS);
-  const keptIncidents = previous.incidents.filter((i) => i.startedAt.getTime() < since.getTime());
-  const keptActions = previous.actions.filter((a) => a.dueDate !== null && a.dueDate.getTime() < sinceDay.getTime());
+  if (query.trends || (since.incidents && since.incidents.getTime() < window.incidents.from.getTime())) {
+    return loadReliabilityInput(db, query, previous.systems, options);
+  }
   const inScope = scopeSystems(previous.systems, query.scope);
+  const incidentsFrom = since.incidents;
+  const actionsFrom = since.actions ? new Date(Math.floor(since.actions.getTime() / DAY_MS) * DAY_MS) : null;
+  const keptIncidents = incidentsFrom ? previous.incidents.filter((i) => i.startedAt.getTime() < incidentsFrom.getTime()) : previous.incidents;
+  const keptActions = actionsFrom ? previous.actions.filter((a) => a.dueDate !== null && a.dueDate.getTime() < actionsFrom.getTime()) : previous.actions;
   const [incidents, actions] = await Promise.all([
-    loadIncidents(db, { from: since, to: window.incidents.to, ongoingAfter: null }, new Map(previous.systems.map((s) => [s.id, s.slug]))),
-    inScope.length === 0
-      ? Promise.resolve([])
-      : loadActions(
+    incidentsFrom
+      ? loadIncidents(db, { from: incidentsFrom, to: window.incidents.to, ongoingAfter: null }, new Map(previous.systems.map((s) => [s.id, s.slug])))
+      : [],
+    actionsFrom && inScope.length > 0
+      ? loadActions(
           db,
-          { ...window.actions, dueAtLeast: utcDay(sinceDay) },
+          { ...window.actions, dueAtLeast: utcDay(actionsFrom) },
           inScope.map((s) => s.id),
           keptActions.length,
-        ),
+        )
+      : [],
   ]);
   return { systems: previous.systems, incidents: keptIncidents.concat(incidents), actions: keptActions.concat(actions) };
 }
+
+/** The tables the reliability figures read (catalog included), for {@link VersionedCache} entries. */
+const RELIABILITY_TABLES = ["teams", "slas", "systems", "incidents", "incident_systems", "corrective_actions", "drills", "inspections", "document_systems"] as const;
+/** The tables whose changes can alter the loaded incidents (their rows, systems and recurrence links). */
+const INCIDENT_TABLES = ["incidents", "incident_systems"] as const;
+/** The tables whose changes can alter the loaded actions (their rows, and their scope through the source). */
+const ACTION_TABLES = ["corrective_actions", "incident_systems", "drills", "inspections", "document_systems"] as const;
+/** The catalog tables (teams, SLAs, systems). */
+const CATALOG_TABLES = ["teams", "slas", "systems"] as const;
 
 /**
  * Computes every figure of the report from loaded rows (shared/domain.md "Metrics" 5-9, each with

@@ -1,5 +1,6 @@
 -- What each move of the data version touched (app/lib/data-version.server.ts): one row per version,
--- with the earliest instant whose figures the change can alter ("affected_from"). A figure computed
+-- naming the table written ("relation") and the earliest instant whose figures the change can alter
+-- ("affected_from"), so a cached result that reads other tables, or only rows dated before that, stays. A figure computed
 -- as of an instant E (a trend month's end, a dashboard's as-of day) only depends on rows dated before
 -- E, so it stays valid across every later change whose affected_from is after E: a drill recorded
 -- today, an incident opened by Alertmanager or an action closed this week leave last year's trend
@@ -34,6 +35,7 @@
 -- day counts as touched. Old rows are pruned (every 1,000th version keeps the last 100,000).
 CREATE TABLE IF NOT EXISTS "data_changes" (
   "version" bigint PRIMARY KEY,
+  "relation" text NOT NULL,
   "affected_from" timestamptz NOT NULL
 );
 --> statement-breakpoint
@@ -84,7 +86,7 @@ BEGIN
     RETURN NULL;
   END IF;
   UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version INTO next_version;
-  INSERT INTO data_changes (version, affected_from) VALUES (next_version, affected);
+  INSERT INTO data_changes (version, relation, affected_from) VALUES (next_version, TG_TABLE_NAME, affected);
   IF next_version % 1000 = 0 THEN
     DELETE FROM data_changes WHERE version <= next_version - 100000;
   END IF;
