@@ -22,6 +22,9 @@ export async function readDataVersion(db: Database): Promise<string> {
   return String(rows[0]?.version ?? "0");
 }
 
+/** The catalog tables (teams, SLAs, systems): what a cached catalog reads; their changes count as "everything" (migration 0006). */
+export const CATALOG_TABLES = ["teams", "slas", "systems"] as const;
+
 /** What {@link VersionedCache.get} returns: the value and whether it came from the cache. */
 export interface Cached<V> {
   value: V;

@@ -43,7 +43,7 @@ import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import type { DocumentStatus } from "../../db/schema/documents";
 import type { DrillOutcome, DrillType, InspectionResult } from "../../db/schema/enums";
 import { effectiveSla } from "../catalog/sla";
-import { cachesPerDatabase, memoizedDigest, VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, CATALOG_TABLES, memoizedDigest, VersionedCache } from "../lib/data-version.server";
 import {
   coverageSnapshot,
   coverageTrend,
@@ -73,9 +73,7 @@ import {
 const DAY_MS = 86_400_000;
 
 /** The tables the coverage figures read (catalog included), for {@link VersionedCache} entries. */
-const COVERAGE_TABLES = ["teams", "slas", "systems", "documents", "revisions", "plan_reviews", "drills", "inspections"] as const;
-/** The catalog tables (teams, SLAs, systems). */
-const CATALOG_TABLES = ["teams", "slas", "systems"] as const;
+const COVERAGE_TABLES = [...CATALOG_TABLES, "documents", "revisions", "plan_reviews", "drills", "inspections"] as const;
 
 /** Months in the trend (shared/domain.md, "Trend views": the last 12 months). */
 export const TREND_MONTHS = 12;

@@ -65,6 +65,25 @@ async function freshTrend(query: ReportQuery) {
 /** What must not differ between a cold and a warm report (`loaded` counts the rows read, which is the point). */
 const figuresOf = ({ loaded: _loaded, references: _references, ...rest }: ReliabilityReport) => rest;
 
+/**
+ * Runs `getReliabilityReport` for `query` and returns it with the lookups of the trend and rows caches
+ * it made (`VersionedCache.get` is watched while it runs; undefined when a cache was not looked up).
+ */
+async function reportAndLookups(query: ReportQuery): Promise<{ report: ReliabilityReport; trend?: Cached<object>; rows?: Cached<object> }> {
+  const spy = vi.spyOn(VersionedCache.prototype, "get");
+  try {
+    const report = await getReliabilityReport(handle.db, query);
+    const caches = reliabilityCaches(handle.db);
+    const lookupOf = async (cache: object) => {
+      const k = spy.mock.contexts.indexOf(cache);
+      return k < 0 ? undefined : ((await spy.mock.results[k]!.value) as Cached<object>);
+    };
+    return { report, trend: await lookupOf(caches.trend), rows: await lookupOf(caches.rows) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 const UTC_OCTOBER: ReportQuery = { period: REL_PERIOD, scope: {}, asOf: REL_AS_OF, timeZone: "UTC", trends: true };
 
 beforeAll(async () => {
@@ -155,16 +174,8 @@ describe("reliability caches (data version)", () => {
     const before = await getReliabilityReport(handle.db, UTC_OCTOBER);
     const september = before.trend!.find((t) => t.month === "2026-09")!;
     await addIncident("Cache September", "rel-core", "2026-09-10T10:00:00Z", 60);
-    const spy = vi.spyOn(VersionedCache.prototype, "get");
-    let after: ReliabilityReport;
-    try {
-      after = await getReliabilityReport(handle.db, UTC_OCTOBER);
-      const trendCache = reliabilityCaches(handle.db).trend;
-      const lookup = await (spy.mock.results[spy.mock.contexts.indexOf(trendCache)]!.value as Promise<Cached<object>>);
-      expect(lookup).toMatchObject({ hit: false, refreshed: true });
-    } finally {
-      spy.mockRestore();
-    }
+    const { report: after, trend } = await reportAndLookups(UTC_OCTOBER);
+    expect(trend).toMatchObject({ hit: false, refreshed: true });
     expect(after.trend).not.toBe(before.trend);
     expect(after.trend!.slice(0, 10)).toEqual(before.trend!.slice(0, 10)); // November 2025 - August 2026
     expect(after.trend!.find((t) => t.month === "2026-09")!.incidents).toBe(september.incidents + 1);
@@ -214,20 +225,11 @@ describe("reliability caches (data version)", () => {
     const query: ReportQuery = { ...UTC_OCTOBER, period: thisQuarter.period };
     /** The report through the caches, how its period rows were found, and the report computed without caches. */
     const compare = async () => {
-      const spy = vi.spyOn(VersionedCache.prototype, "get");
-      try {
-        const report = await getReliabilityReport(handle.db, query);
-        const rowsCache = reliabilityCaches(handle.db).rows;
-        const lookups = await Promise.all(
-          spy.mock.contexts.flatMap((c, i) => (c === rowsCache ? [spy.mock.results[i]!.value as Promise<Cached<object>>] : [])),
-        );
-        const direct = buildReliabilityReport(await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db)), query);
-        await fillReferences(handle.db, direct.references.incidents, direct.references.actions);
-        expect(figuresOf(report)).toEqual(figuresOf(direct));
-        return { report, rows: lookups[0]! };
-      } finally {
-        spy.mockRestore();
-      }
+      const { report, rows } = await reportAndLookups(query);
+      const direct = buildReliabilityReport(await loadReliabilityInput(handle.db, query, await loadCatalogSystems(handle.db)), query);
+      await fillReferences(handle.db, direct.references.incidents, direct.references.actions);
+      expect(figuresOf(report)).toEqual(figuresOf(direct));
+      return { report, rows };
     };
     await compare(); // trend computed
     expect((await compare()).rows).toMatchObject({ hit: false, refreshed: false }); // period rows read
@@ -270,17 +272,10 @@ describe("reliability caches (data version)", () => {
     await getReliabilityReport(handle.db, query);
     const before = await getReliabilityReport(handle.db, query); // period rows read
     await handle.db.execute(sql`insert into documents (slug, kind, title, current_revision) values ('rel-cache-unread', 'runbook', 'Not read', 1)`);
-    const spy = vi.spyOn(VersionedCache.prototype, "get");
-    try {
-      const after = await getReliabilityReport(handle.db, query);
-      const { rows, trend } = reliabilityCaches(handle.db);
-      const lookupOf = (cache: object) => spy.mock.results[spy.mock.contexts.indexOf(cache)]!.value as Promise<Cached<object>>;
-      expect(await lookupOf(trend)).toMatchObject({ hit: true });
-      expect(await lookupOf(rows)).toMatchObject({ hit: true });
-      expect(figuresOf(after)).toEqual(figuresOf(before));
-    } finally {
-      spy.mockRestore();
-    }
+    const after = await reportAndLookups(query);
+    expect(after.trend).toMatchObject({ hit: true });
+    expect(after.rows).toMatchObject({ hit: true });
+    expect(figuresOf(after.report)).toEqual(figuresOf(before));
   });
 
   it("a catalog edit makes the next report compute its trend again, with the edited catalog", async () => {

@@ -18,7 +18,7 @@ import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "../../db/client";
 import { slas, systems as systemsTable, teams } from "../../db/schema/catalog";
 import { effectiveSla } from "../catalog/sla";
-import { cachesPerDatabase, memoizedDigest, VersionedCache } from "../lib/data-version.server";
+import { cachesPerDatabase, CATALOG_TABLES, memoizedDigest, VersionedCache } from "../lib/data-version.server";
 import {
   actionClosure,
   availability,
@@ -855,13 +855,11 @@ export async function reloadReliabilityInputSince(
 }
 
 /** The tables the reliability figures read (catalog included), for {@link VersionedCache} entries. */
-const RELIABILITY_TABLES = ["teams", "slas", "systems", "incidents", "incident_systems", "corrective_actions", "drills", "inspections", "document_systems"] as const;
+const RELIABILITY_TABLES = [...CATALOG_TABLES, "incidents", "incident_systems", "corrective_actions", "drills", "inspections", "document_systems"] as const;
 /** The tables whose changes can alter the loaded incidents (their rows, systems and recurrence links). */
 const INCIDENT_TABLES = ["incidents", "incident_systems"] as const;
 /** The tables whose changes can alter the loaded actions (their rows, and their scope through the source). */
 const ACTION_TABLES = ["corrective_actions", "incident_systems", "drills", "inspections", "document_systems"] as const;
-/** The catalog tables (teams, SLAs, systems). */
-const CATALOG_TABLES = ["teams", "slas", "systems"] as const;
 
 /**
  * Computes every figure of the report from loaded rows (shared/domain.md "Metrics" 5-9, each with
